@@ -1,0 +1,197 @@
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+a controlled clock, the seed mission, and factories for inquiries.
+
+Every run makes its own database (a temporary SQLite file, or a new PostgreSQL schema
+dropped at the end), and every test starts from empty tables, so nothing depends on what
+an earlier run or test left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tracker import clock, create_app
+from tracker.choices import Channel, MediaType, RequestType, Topic
+from tracker.extensions import db
+from tracker.inquiries import intake
+from tracker.missions.spec import parse_mission_file
+from tracker.missions.sync import apply_spec
+from tracker.models import Mission
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILE = ROOT / "seed" / "kazakhstan-2015.toml"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+SECRET = "test-secret-key-0123456789"
+
+
+def on_postgresql() -> bool:
+    return bool(TEST_DATABASE_URL)
+
+
+class FreshDatabases:
+    """Hands out empty databases: SQLite files, or schemas in the PostgreSQL database."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.schemas: list[str] = []
+
+    def new(self) -> str:
+        if not TEST_DATABASE_URL:
+            return f"sqlite:///{self.tmp / f'{uuid.uuid4().hex}.sqlite'}"
+        schema = f"test_{uuid.uuid4().hex[:16]}"
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        self.schemas.append(schema)
+        url = make_url(TEST_DATABASE_URL).update_query_dict(
+            {"options": f"-csearch_path={schema}"}
+        )
+        return url.render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.schemas:
+            return
+        engine = create_engine(TEST_DATABASE_URL or "")
+        with engine.begin() as connection:
+            for schema in self.schemas:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def fresh_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshDatabases]:
+    databases = FreshDatabases(tmp_path_factory.mktemp("databases"))
+    yield databases
+    databases.drop_all()
+
+
+def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "tracker.test",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_databases: FreshDatabases) -> str:
+    """One database for the session, its tables made from the models."""
+    url = fresh_databases.new()
+    app = create_app(app_settings(url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Per-test overrides; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The application, inside an app context, on empty tables."""
+    application = create_app(app_settings(database_url, **app_config))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime | str], datetime]:
+    """Freeze the application's clock: ``set_now("2015-01-20T10:00:00+06:00")``."""
+
+    def freeze(when: datetime | str) -> datetime:
+        instant = datetime.fromisoformat(when) if isinstance(when, str) else when
+        assert instant.tzinfo is not None, "give the frozen instant an offset"
+        monkeypatch.setattr(clock, "now", lambda: instant.astimezone(UTC))
+        return instant
+
+    return freeze
+
+
+@pytest.fixture
+def mission(app: Flask) -> Mission:
+    """The Kazakhstan 2015 mission, loaded from the seed file."""
+    loaded, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+    db.session.commit()
+    return loaded
+
+
+def journalist_request(**overrides: Any) -> intake.JournalistRequest:
+    values: dict[str, Any] = {
+        "name": "Aigerim Nurlanovna",
+        "outlet": "Vlast.kz",
+        "media_type": MediaType.ONLINE,
+        "country": "KZ",
+        "email": "aigerim@example.kz",
+        "phone": None,
+        "language": "ru",
+        "request_type": RequestType.INTERVIEW,
+        "topic": Topic.MISSION,
+        "subject": "Interview request",
+        "message": "Could the Special Rapporteur give a short interview?",
+    }
+    values.update(overrides)
+    return intake.JournalistRequest(**values)
+
+
+@pytest.fixture
+def make_inquiry(mission: Mission) -> Callable[..., intake.Receipt]:
+    """Record an inquiry through the intake service: ``make_inquiry(received_at=..., topic=...)``."""
+
+    def make(
+        received_at: datetime | str = "2015-01-20T10:00:00+06:00",
+        channel: Channel = Channel.WEB_FORM,
+        **overrides: Any,
+    ) -> intake.Receipt:
+        when = datetime.fromisoformat(received_at) if isinstance(received_at, str) else received_at
+        receipt = intake.receive(
+            mission, journalist_request(**overrides), channel=channel, received_at=when
+        )
+        db.session.commit()
+        return receipt
+
+    return make

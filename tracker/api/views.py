@@ -1,0 +1,64 @@
+"""/api/v1: read-only JSON for other tools (contracts documented in the README)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask import Blueprint, abort, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from tracker import clock, phases, phones
+from tracker.choices import Topic
+from tracker.missions import queries
+from tracker.models import Contact
+
+bp = Blueprint("api", __name__)
+
+API_TOPICS = {Topic.MISSION.value, Topic.OTHER_EXPERTS.value}
+# "+06:00" arrives as " 06:00" when a client forgets to encode "+" in the query string.
+_DECODED_PLUS = re.compile(r"(T[\d:.]+) (\d{2}(?::?\d{2})?)$")
+
+
+def parse_instant(raw: str) -> datetime:
+    """An ISO 8601 instant that must carry its offset; abort 400 otherwise."""
+    text = _DECODED_PLUS.sub(r"\1+\2", raw.strip())
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        abort(400, description=f"'at' is not an ISO 8601 instant: {raw!r}")
+    if instant.tzinfo is None:
+        abort(400, description="'at' needs a UTC offset, e.g. 2015-01-19T09:00:00+06:00")
+    return instant
+
+
+def contact_json(contact: Contact) -> dict[str, object]:
+    return {
+        "name": contact.name,
+        "office": contact.office,
+        "unit": contact.unit,
+        "phones": [phones.display(number) for number in contact.phones],
+        "email": contact.email,
+    }
+
+
+@bp.get("/missions/<slug>/contacts")
+def mission_contacts(slug: str) -> ResponseReturnValue:
+    """Whom to contact about a mission (or about other experts) at an instant."""
+    mission = queries.find_mission(slug)
+    if mission is None:
+        abort(404, description=f"There is no mission called {slug!r}.")
+    raw_at = request.args.get("at")
+    at = parse_instant(raw_at) if raw_at else clock.now()
+    topic = request.args.get("topic", Topic.MISSION.value)
+    if topic not in API_TOPICS:
+        abort(400, description="'topic' must be 'mission' or 'other_experts'")
+    phase = phases.phase_at(mission, at)
+    contacts = queries.public_contacts(mission, phase, Topic(topic))
+    return jsonify(
+        mission=mission.slug,
+        at=at.isoformat(),
+        phase=phase.value,
+        topic=topic,
+        contacts=[contact_json(contact) for contact in contacts],
+    )

@@ -1,0 +1,146 @@
+"""The vocabularies of the domain, with the labels people read.
+
+Plain enums with no Flask or database imports: the rules, the forms and the models all
+speak these. The value is what is stored and what integrations post.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A string enum whose members carry a human label."""
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def options(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field, in declaration order."""
+        return [(member.value, member.label) for member in cls]
+
+
+class Phase(Labelled):
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+class Topic(Labelled):
+    MISSION = "mission"
+    OTHER_EXPERTS = "other_experts"
+    GENERAL = "general"
+
+
+class MediaType(Labelled):
+    PRINT = "print"
+    ONLINE = "online"
+    TV = "tv"
+    RADIO = "radio"
+    NEWS_AGENCY = "news_agency"
+    FREELANCE = "freelance"
+    OTHER = "other"
+
+
+class RequestType(Labelled):
+    INTERVIEW = "interview"
+    COMMENT = "comment"
+    INFORMATION = "information"
+    FILMING = "filming"
+    ACCREDITATION = "accreditation"
+    OTHER = "other"
+
+
+class Channel(Labelled):
+    WEB_FORM = "web_form"
+    PHONE = "phone"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+    IMPORT = "import"
+
+
+class Status(Labelled):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off"
+    AWAITING_JOURNALIST = "awaiting_journalist"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+    REFERRED = "referred"
+
+
+# An inquiry in one of these still needs something from the press office.
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SIGN_OFF,
+        Status.AWAITING_JOURNALIST,
+    }
+)
+
+
+class ActorType(Labelled):
+    USER = "user"
+    JOURNALIST = "journalist"
+    SYSTEM = "system"
+
+
+class Role(Labelled):
+    PRESS_OFFICER = "press_officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class RoutingTarget(Labelled):
+    """Where a routing rule sends an inquiry: its own contacts or the phase's."""
+
+    CONTACTS = "contacts"
+    PHASE_CONTACTS = "phase_contacts"
+
+
+LABELS: dict[StrEnum, str] = {
+    Phase.BEFORE: "Before the mission",
+    Phase.DURING: "During the mission",
+    Phase.AFTER: "After the mission",
+    Topic.MISSION: "This mission",
+    Topic.OTHER_EXPERTS: "Another UN expert",
+    Topic.GENERAL: "General question",
+    MediaType.TV: "TV",
+    Channel.WEB_FORM: "Web form",
+    Status.AWAITING_SIGN_OFF: "Awaiting sign-off",
+    Role.PRESS_OFFICER: "Press officer",
+}
+
+# Languages a journalist can ask to be answered in: the UN's six and Kazakh.
+LANGUAGES: list[tuple[str, str]] = [
+    ("en", "English"),
+    ("ru", "Russian"),
+    ("kk", "Kazakh"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+]
+
+# What the journalist's status page says: the public meaning, not the desk's workflow.
+PUBLIC_STATUS: dict[Status, str] = {
+    Status.NEW: "Received: waiting for a press officer",
+    Status.ASSIGNED: "A press officer is handling it",
+    Status.IN_PROGRESS: "A press officer is handling it",
+    Status.AWAITING_SIGN_OFF: "A press officer is handling it",
+    Status.AWAITING_JOURNALIST: "Waiting for your reply",
+    Status.ANSWERED: "Answered",
+    Status.CLOSED: "Closed",
+    Status.DECLINED: "Declined",
+    Status.SPAM: "Closed",
+    Status.DUPLICATE: "Merged with another of your inquiries",
+    Status.REFERRED: "Passed on to another office",
+}

@@ -1,0 +1,151 @@
+"""Configuration: defaults, then ``instance/config.py``, then environment variables of
+the same names, then the mapping given to ``create_app`` (tests). Validated at start-up
+so that a bad value stops the application with one line instead of failing later."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(click.ClickException):
+    """A setting has a value the application cannot run with.
+
+    A ClickException, so ``flask --app tracker ...`` prints it as one line and exits 1.
+    """
+
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "PORT": 5000,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # A journalist may spend a long time writing; an expired token would lose their text.
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "WTF_CSRF_ENABLED": True,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "tracker@localhost",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+
+# Settings whose default is None still need a type to parse the environment with.
+NONE_DEFAULT_TYPES: dict[str, type] = {"MAX_CONTENT_LENGTH": int, "SERVER_NAME": str}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill ``app.config`` in the documented order and validate the result."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    apply_environment(app.config, os.environ)
+    if overrides:
+        app.config.from_mapping(overrides)
+    validate(app.config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def apply_environment(config: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Override every known setting that is present in the environment, parsed by type."""
+    for name in set(config) | set(DEFAULTS):
+        if name in environ:
+            config[name] = parse_value(name, environ[name], config.get(name))
+
+
+def parse_value(name: str, raw: str, current: Any) -> Any:
+    """Parse an environment string into the type of the setting's current value."""
+    kind = NONE_DEFAULT_TYPES.get(name, str) if current is None else type(current)
+    text = raw.strip()
+    if kind is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    if kind in (int, timedelta):
+        try:
+            number = int(text)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        return timedelta(seconds=number) if kind is timedelta else number
+    if kind is str:
+        return raw
+    raise ConfigError(f"{name} cannot be set from the environment; use instance/config.py")
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Refuse values the application cannot work with, one line per problem."""
+    for name in ("PORT", "MAIL_PORT"):
+        value = config.get(name)
+        if not isinstance(value, int) or not 0 < value < 65536:
+            raise ConfigError(f"{name} must be a port number between 1 and 65535, got {value!r}")
+    if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
+        raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be true")
+    secret = config.get("SECRET_KEY")
+    if secret and len(str(secret)) < 16:
+        raise ConfigError("SECRET_KEY must be at least 16 characters long")
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
+    if storage.split("://", 1)[0] not in {"memory", "redis", "rediss"}:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must start with memory://, redis:// or rediss://, "
+            f"got {storage!r}"
+        )
+    if config.get("DATABASE_URL"):
+        parse_database_url(str(config["DATABASE_URL"]))
+
+
+def parse_database_url(raw: str) -> URL:
+    """Parse DATABASE_URL, choosing psycopg 3 as the PostgreSQL driver when none is named."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {raw!r}") from None
+    backend = url.get_backend_name()
+    if backend in {"postgres", "postgresql"}:
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url
+    raise ConfigError(f"DATABASE_URL must be sqlite or postgresql, got {backend!r}")
+
+
+def database_uri(app: Flask) -> str:
+    """The SQLAlchemy URL: DATABASE_URL, or SQLite in the instance folder."""
+    raw = app.config.get("DATABASE_URL")
+    if not raw:
+        return "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite")
+    return parse_database_url(str(raw)).render_as_string(hide_password=False)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, generating it on first run (never committed)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions: the key signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

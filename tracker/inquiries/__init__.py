@@ -1,0 +1,1 @@
+"""Inquiries: taking them in (intake), and the rules of their response clock."""

@@ -1,0 +1,1 @@
+"""Missions: loading them from files, and reading what the public pages show."""

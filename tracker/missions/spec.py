@@ -1,0 +1,167 @@
+"""The mission file format (TOML), validated field by field.
+
+A file holds every fact of a press release: the expert, the days and zones, the events,
+the contacts with their numbers, who answers in each phase, and the routing rules. A bad
+file is refused with one line that names the field, before anything is written.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from tracker import phones
+from tracker.choices import Phase, RequestType, RoutingTarget, Topic
+
+
+class MissionFileError(ValueError):
+    """The file cannot be loaded; the message is one line naming the field."""
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone {name!r}") from None
+    return name
+
+
+def _phone(raw: str) -> str:
+    return phones.normalise(raw)
+
+
+Zone = Annotated[str, AfterValidator(_zone)]
+Phone = Annotated[str, AfterValidator(_phone)]
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ExpertSpec(Strict):
+    name: Text
+    title: Text
+    country: str | None = None
+
+
+class EventSpec(Strict):
+    kind: Key
+    title: Text
+    starts_at_local: datetime | None = None
+    when: str | None = None
+    venue: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def dated(self) -> Self:
+        if self.starts_at_local is None and not self.when:
+            raise ValueError("an event needs starts_at_local or when")
+        if self.starts_at_local is not None and self.starts_at_local.tzinfo is not None:
+            raise ValueError("starts_at_local is a local time: write it without an offset")
+        return self
+
+
+class ContactSpec(Strict):
+    key: Key
+    name: Text
+    office: str | None = None
+    unit: str | None = None
+    phones: list[Phone] = []
+    email: EmailStr | None = None
+    languages: list[str] = []
+
+
+class PhasesSpec(Strict):
+    before: list[Key] = []
+    during: list[Key] = []
+    after: list[Key] = []
+
+    def by_phase(self) -> dict[Phase, list[str]]:
+        return {Phase.BEFORE: self.before, Phase.DURING: self.during, Phase.AFTER: self.after}
+
+
+class RuleSpec(Strict):
+    topic: Topic | None = None
+    phase: Phase | None = None
+    request_type: RequestType | None = None
+    target: RoutingTarget = RoutingTarget.CONTACTS
+    contacts: list[Key] = []
+
+    @model_validator(mode="after")
+    def has_contacts(self) -> Self:
+        if self.target is RoutingTarget.CONTACTS and not self.contacts:
+            raise ValueError("a rule with target 'contacts' must name contacts")
+        return self
+
+
+class MissionSpec(Strict):
+    slug: Key
+    reference_prefix: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$")]
+    title: Text
+    country: Text
+    cities: list[str] = []
+    first_day: date
+    last_day: date
+    timezone: Zone
+    home_timezone: Zone
+    home_office: str = "Geneva"
+    announced_on: date | None = None
+    response_target_hours: Annotated[float, Field(gt=0, le=168)] = 4
+    summary: str = ""
+    source: str | None = None
+    expert: ExpertSpec
+    events: list[EventSpec] = []
+    contacts: list[ContactSpec] = []
+    phases: PhasesSpec
+    routing: list[RuleSpec] = []
+
+    @model_validator(mode="after")
+    def consistent(self) -> Self:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day is earlier than first_day")
+        known = {contact.key for contact in self.contacts}
+        named = [key for keys in self.phases.by_phase().values() for key in keys]
+        named += [key for rule in self.routing for key in rule.contacts]
+        unknown = sorted(set(named) - known)
+        if unknown:
+            raise ValueError(f"contacts not defined in [[contacts]]: {', '.join(unknown)}")
+        return self
+
+
+def parse_mission_file(path: Path) -> MissionSpec:
+    """Read and validate a mission file, or raise MissionFileError with one line."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MissionFileError(f"{path}: cannot read: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise MissionFileError(f"{path}: not valid TOML: {error}") from None
+    try:
+        return MissionSpec.model_validate(data)
+    except ValidationError as error:
+        raise MissionFileError(f"{path}: {first_problem(error)}") from None
+
+
+def first_problem(error: ValidationError) -> str:
+    """"contacts[2].phones[0]: This is not a phone number ..." from pydantic's report."""
+    problem = error.errors()[0]
+    where = ""
+    for part in problem["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else f".{part}"
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{where.lstrip('.') or 'file'}: {message}"

@@ -1,0 +1,164 @@
+"""Create or update a mission, its contacts, schedule and rules from a validated spec.
+
+Rows are matched to the file (contacts by key, assignments by phase and contact, events
+and rules by position) and only what differs is written, so loading the same file twice
+changes nothing. The caller owns the transaction: commit on success, roll back on error.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.choices import Phase
+from tracker.missions.spec import ContactSpec, EventSpec, MissionSpec, RuleSpec
+from tracker.models import (
+    Contact,
+    Mission,
+    MissionEvent,
+    PhaseAssignment,
+    RoutingRule,
+    RoutingRuleContact,
+)
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def apply_spec(session: Session, spec: MissionSpec) -> tuple[Mission, Outcome]:
+    """Bring the database in line with ``spec``; say whether anything changed."""
+    contacts = {c.key: upsert_contact(session, c) for c in spec.contacts}
+    mission = session.scalar(select(Mission).where(Mission.slug == spec.slug))
+    created = mission is None
+    if mission is None:
+        mission = Mission(slug=spec.slug)
+        session.add(mission)
+    set_fields(mission, spec)
+    sync_events(mission, spec.events)
+    sync_assignments(mission, spec.phases.by_phase(), contacts)
+    sync_rules(mission, spec.routing, contacts)
+    if created:
+        return mission, Outcome.CREATED
+    changed = session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    return mission, Outcome.UPDATED if changed else Outcome.UNCHANGED
+
+
+def set_fields(mission: Mission, spec: MissionSpec) -> None:
+    values = {
+        "reference_prefix": spec.reference_prefix,
+        "title": spec.title,
+        "expert_name": spec.expert.name,
+        "expert_title": spec.expert.title,
+        "expert_country": spec.expert.country,
+        "country": spec.country,
+        "cities": list(spec.cities),
+        "first_day": spec.first_day,
+        "last_day": spec.last_day,
+        "timezone": spec.timezone,
+        "home_timezone": spec.home_timezone,
+        "home_office": spec.home_office,
+        "announced_on": spec.announced_on,
+        "response_target_minutes": round(spec.response_target_hours * 60),
+        "summary": spec.summary.strip(),
+        "source": spec.source,
+    }
+    assign_changed(mission, values)
+
+
+def assign_changed(row: object, values: dict[str, object]) -> None:
+    """Set only the attributes that differ, so an unchanged row stays clean."""
+    for name, value in values.items():
+        if getattr(row, name, None) != value:
+            setattr(row, name, value)
+
+
+def upsert_contact(session: Session, spec: ContactSpec) -> Contact:
+    contact = session.scalar(select(Contact).where(Contact.key == spec.key))
+    if contact is None:
+        contact = Contact(key=spec.key)
+        session.add(contact)
+    assign_changed(
+        contact,
+        {
+            "name": spec.name,
+            "office": spec.office,
+            "unit": spec.unit,
+            "phones": list(spec.phones),
+            "email": spec.email,
+            "languages": list(spec.languages),
+        },
+    )
+    return contact
+
+
+def sync_events(mission: Mission, specs: list[EventSpec]) -> None:
+    del mission.events[len(specs) :]
+    for position, spec in enumerate(specs):
+        if position == len(mission.events):
+            mission.events.append(MissionEvent(position=position))
+        starts_at = None
+        if spec.starts_at_local is not None:
+            starts_at = local_instant(spec.starts_at_local, mission.timezone)
+        assign_changed(
+            mission.events[position],
+            {
+                "position": position,
+                "kind": spec.kind,
+                "title": spec.title,
+                "starts_at": starts_at,
+                "when_text": spec.when,
+                "venue": spec.venue,
+                "description": spec.description,
+            },
+        )
+
+
+def sync_assignments(
+    mission: Mission, wanted: dict[Phase, list[str]], contacts: dict[str, Contact]
+) -> None:
+    existing = {(a.phase, a.contact.key): a for a in mission.phase_assignments if a.contact}
+    keep = []
+    for phase, keys in wanted.items():
+        for position, key in enumerate(keys):
+            row = existing.get((phase, key))
+            if row is None:
+                row = PhaseAssignment(phase=phase, contact=contacts[key])
+            assign_changed(row, {"position": position})
+            keep.append(row)
+    if [id(a) for a in mission.phase_assignments] != [id(a) for a in keep]:
+        mission.phase_assignments = keep
+
+
+def sync_rules(mission: Mission, specs: list[RuleSpec], contacts: dict[str, Contact]) -> None:
+    del mission.routing_rules[len(specs) :]
+    for position, spec in enumerate(specs):
+        if position == len(mission.routing_rules):
+            mission.routing_rules.append(RoutingRule(position=position, target=spec.target))
+        rule = mission.routing_rules[position]
+        assign_changed(
+            rule,
+            {
+                "position": position,
+                "topic": spec.topic,
+                "phase": spec.phase,
+                "request_type": spec.request_type,
+                "target": spec.target,
+            },
+        )
+        if [link.contact.key for link in rule.rule_contacts] != spec.contacts:
+            rule.rule_contacts = [
+                RoutingRuleContact(position=i, contact=contacts[key])
+                for i, key in enumerate(spec.contacts)
+            ]
+
+
+def local_instant(value: datetime, zone: str) -> datetime:
+    """A naive local time in ``zone`` as an aware UTC instant."""
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)

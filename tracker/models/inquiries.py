@@ -1,0 +1,117 @@
+"""Journalists' inquiries and their timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.choices import (
+    OPEN_STATUSES,
+    ActorType,
+    Channel,
+    MediaType,
+    Phase,
+    RequestType,
+    Status,
+    Topic,
+)
+from tracker.extensions import db
+from tracker.models.missions import Contact, Mission
+from tracker.models.types import UTCDateTime, enum_type, utcnow
+from tracker.models.users import User
+
+
+class Inquiry(db.Model):
+    """One request from a journalist, from receipt to close."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (
+        sa.UniqueConstraint("mission_id", "number"),
+        sa.Index("ix_inquiries_mission_received", "mission_id", "received_at"),
+        sa.Index("ix_inquiries_status_due", "status", "due_at"),
+        sa.Index("ix_inquiries_assignee_status", "assignee_id", "status"),
+        sa.Index("ix_inquiries_routed_status", "routed_contact_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(sa.ForeignKey("missions.id"))
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    # SHA-256 of the private status token: the token itself is only ever shown once.
+    status_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    phase_at_receipt: Mapped[Phase] = mapped_column(enum_type(Phase))
+
+    name: Mapped[str] = mapped_column(sa.String(200))
+    outlet: Mapped[str] = mapped_column(sa.String(200))
+    media_type: Mapped[MediaType] = mapped_column(enum_type(MediaType))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    language: Mapped[str] = mapped_column(sa.String(8))
+
+    request_type: Mapped[RequestType] = mapped_column(enum_type(RequestType))
+    topic: Mapped[Topic] = mapped_column(enum_type(Topic))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The zone the journalist gave the deadline in, to show it back in their terms.
+    deadline_tz: Mapped[str | None] = mapped_column(sa.String(64))
+
+    status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.NEW)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    routed_contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"))
+    routing_reason: Mapped[str] = mapped_column(sa.String(500))
+    # The response clock: the earlier of the deadline and the office's target.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inquiries.id"))
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    mission: Mapped[Mission] = relationship()
+    routed_contact: Mapped[Contact | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    events: Mapped[list[InquiryEvent]] = relationship(
+        back_populates="inquiry", order_by="InquiryEvent.id", cascade="all, delete-orphan"
+    )
+
+    # Optimistic locking: an UPDATE from a stale copy matches no row and is refused.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Inquiry {self.reference}>"
+
+
+class InquiryEvent(db.Model):
+    """One line of an inquiry's timeline and audit trail."""
+
+    __tablename__ = "inquiry_events"
+    __table_args__ = (sa.Index("ix_inquiry_events_inquiry_at", "inquiry_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(sa.ForeignKey("inquiries.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_type: Mapped[ActorType] = mapped_column(enum_type(ActorType))
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    # Public events are the ones the journalist's status page may show.
+    public: Mapped[bool] = mapped_column(default=False)
+    summary: Mapped[str] = mapped_column(sa.String(500))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

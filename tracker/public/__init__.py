@@ -1,0 +1,1 @@
+"""The public side: mission pages, the inquiry form, the status page."""

@@ -1,0 +1,104 @@
+"""Public pages: who to contact now, the inquiry form, the journalist's status page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from tracker import clock, phases
+from tracker.choices import PUBLIC_STATUS, Channel, Topic
+from tracker.extensions import csrf, db
+from tracker.inquiries import intake, tokens
+from tracker.missions import queries
+from tracker.models import Inquiry, InquiryEvent, Mission
+from tracker.public.forms import InquiryForm
+
+bp = Blueprint("public", __name__)
+
+
+def mission_or_404(slug: str) -> Mission:
+    mission = queries.find_mission(slug)
+    if mission is None:
+        abort(404, description=f"There is no mission called “{slug}”.")
+    return mission
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Missions: current first, then upcoming, then past."""
+    now = clock.now()
+    return render_template("public/index.html", groups=queries.missions_by_timing(now), now=now)
+
+
+@bp.get("/missions/<slug>")
+def mission(slug: str) -> ResponseReturnValue:
+    """Who to contact now, the whole schedule, the press conference."""
+    found = mission_or_404(slug)
+    now = clock.now()
+    phase = phases.phase_at(found, now)
+    return render_template(
+        "public/mission.html",
+        mission=found,
+        now=now,
+        phase=phase,
+        contacts_now=queries.public_contacts(found, phase, Topic.MISSION),
+        other_experts=queries.public_contacts(found, phase, Topic.OTHER_EXPERTS),
+        schedule=queries.schedule(found),
+    )
+
+
+# The form carries its own CSRF token and reports a stale one next to the text the
+# journalist typed, instead of the global 400 page that would lose it.
+@bp.route("/missions/<slug>/inquire", methods=["GET", "POST"])
+@csrf.exempt
+def inquire(slug: str) -> ResponseReturnValue:
+    """The public inquiry form; success leads to the receipt."""
+    found = mission_or_404(slug)
+    form = InquiryForm(now=clock.now(), mission_zone=found.timezone)
+    if request.method == "GET":
+        prefill_from_link(form)
+    if form.validate_on_submit():
+        receipt = intake.receive(
+            found, form.to_request(), channel=Channel.WEB_FORM, received_at=clock.now()
+        )
+        db.session.commit()
+        return redirect(url_for(".status", token=receipt.status_token, received=1), code=303)
+    code = 422 if request.method == "POST" else 200
+    return render_template("public/inquire.html", mission=found, form=form), code
+
+
+def prefill_from_link(form: InquiryForm) -> None:
+    """Links such as "ask for accreditation" preselect the request type or topic."""
+    for name in ("request_type", "topic"):
+        value = request.args.get(name)
+        field = form[name]
+        if value and value in {option[0] for option in field.choices}:
+            field.data = value
+
+
+@bp.get("/status/<token>")
+def status(token: str) -> ResponseReturnValue:
+    """The journalist's private view of their inquiry: only what is public."""
+    inquiry = db.session.scalar(
+        select(Inquiry).where(Inquiry.status_token_hash == tokens.token_hash(token))
+    )
+    if inquiry is None:
+        abort(404, description="This status link is not known. Check that it was copied whole.")
+    last_update = db.session.scalar(
+        select(InquiryEvent)
+        .where(InquiryEvent.inquiry_id == inquiry.id, InquiryEvent.public.is_(True))
+        .order_by(InquiryEvent.at.desc(), InquiryEvent.id.desc())
+        .limit(1)
+    )
+    response = render_template(
+        "public/status.html",
+        inquiry=inquiry,
+        mission=inquiry.mission,
+        public_status=PUBLIC_STATUS[inquiry.status],
+        last_update=last_update,
+        just_received=request.args.get("received") == "1",
+        status_url=url_for(".status", token=token, _external=True),
+    )
+    # The token is in the address: keep it out of Referer headers and shared caches.
+    return response, 200, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

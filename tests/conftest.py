@@ -102,6 +102,16 @@ def database_url(fresh_databases: FreshDatabases) -> str:
 
 
 @pytest.fixture
+def app_on(fresh_databases: FreshDatabases) -> Callable[..., Flask]:
+    """Build an app on a new, empty database (no tables): ``app_on(**overrides)``."""
+
+    def build(**overrides: Any) -> Flask:
+        return create_app(app_settings(fresh_databases.new(), **overrides))
+
+    return build
+
+
+@pytest.fixture
 def app_config() -> dict[str, Any]:
     """Per-test overrides; a test module may override this fixture."""
     return {}

@@ -34,19 +34,23 @@ class Outcome(StrEnum):
 
 def apply_spec(session: Session, spec: MissionSpec) -> tuple[Mission, Outcome]:
     """Bring the database in line with ``spec``; say whether anything changed."""
-    contacts = {c.key: upsert_contact(session, c) for c in spec.contacts}
-    mission = session.scalar(select(Mission).where(Mission.slug == spec.slug))
-    created = mission is None
-    if mission is None:
-        mission = Mission(slug=spec.slug)
-        session.add(mission)
-    set_fields(mission, spec)
-    sync_events(mission, spec.events)
-    sync_assignments(mission, spec.phases.by_phase(), contacts)
-    sync_rules(mission, spec.routing, contacts)
+    # No autoflush: every change stays pending until the end, where it is counted.
+    with session.no_autoflush:
+        contacts = {c.key: upsert_contact(session, c) for c in spec.contacts}
+        mission = session.scalar(select(Mission).where(Mission.slug == spec.slug))
+        created = mission is None
+        if mission is None:
+            mission = Mission(slug=spec.slug)
+            session.add(mission)
+        set_fields(mission, spec)
+        sync_events(mission, spec.events)
+        sync_assignments(mission, spec.phases.by_phase(), contacts)
+        sync_rules(mission, spec.routing, contacts)
+        changed = session.new or session.deleted or any(
+            session.is_modified(row) for row in session.dirty
+        )
     if created:
         return mission, Outcome.CREATED
-    changed = session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
     return mission, Outcome.UPDATED if changed else Outcome.UNCHANGED
 
 

@@ -16,7 +16,7 @@ from tracker.routing import ContactRef, InquiryFacts, Rule, public_candidates, r
 THIBAUT = ContactRef(1, "Thibaut Guillet", office="Geneva")
 KAREN = ContactRef(2, "Karen Blanc", office="Geneva")
 LEILA = ContactRef(3, "Leila Duisekova", office="Astana")
-XABIER = ContactRef(4, "Xabier Celaya", office="Geneva", unit="UN Human Rights – Media Unit")
+XABIER = ContactRef(4, "Xabier Celaya", office="Geneva", unit="UN Human Rights \u2013 Media Unit")
 
 # The press release: Geneva before and after, Astana during.
 SEED_PHASE_CONTACTS = {
@@ -67,8 +67,9 @@ def test_inquiry_about_another_expert_goes_to_media_unit_in_every_phase(phase: P
 
 
 def test_general_question_follows_the_phase_contacts() -> None:
-    decision = route(facts(Phase.DURING, topic=Topic.GENERAL), SEED_RULES, SEED_PHASE_CONTACTS,
-                     NO_LOAD)
+    decision = route(
+        facts(Phase.DURING, topic=Topic.GENERAL), SEED_RULES, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
     assert decision.contact == LEILA
 
@@ -128,8 +129,16 @@ def test_reason_outside_the_mission_names_geneva_and_the_load_choice(
 def test_reason_carries_no_code_words(inquiry: InquiryFacts) -> None:
     decision = route(inquiry, SEED_RULES, SEED_PHASE_CONTACTS, NO_LOAD)
 
-    for jargon in ("phase_contacts", "other_experts", "Phase.", "Topic.", "RoutingTarget",
-                   "None", "ContactRef", "id="):
+    for jargon in (
+        "phase_contacts",
+        "other_experts",
+        "Phase.",
+        "Topic.",
+        "RoutingTarget",
+        "None",
+        "ContactRef",
+        "id=",
+    ):
         assert jargon not in decision.reason
 
 
@@ -142,8 +151,9 @@ def test_first_matching_rule_wins() -> None:
         Rule(RoutingTarget.CONTACTS, (XABIER,), topic=Topic.OTHER_EXPERTS),
     )
 
-    decision = route(facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules,
-                     SEED_PHASE_CONTACTS, NO_LOAD)
+    decision = route(
+        facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
     assert decision.contact == KAREN
 
@@ -151,8 +161,9 @@ def test_first_matching_rule_wins() -> None:
 def test_catch_all_rule_listed_first_shadows_the_media_unit_rule() -> None:
     rules = (Rule(RoutingTarget.PHASE_CONTACTS), *SEED_RULES)
 
-    decision = route(facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules,
-                     SEED_PHASE_CONTACTS, NO_LOAD)
+    decision = route(
+        facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
     assert decision.contact == LEILA
 
@@ -190,8 +201,9 @@ def test_rule_with_a_request_type_condition(
         *SEED_RULES,
     )
 
-    decision = route(facts(Phase.DURING, request_type=request_type), rules,
-                     SEED_PHASE_CONTACTS, NO_LOAD)
+    decision = route(
+        facts(Phase.DURING, request_type=request_type), rules, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
     assert decision.contact == expected
 
@@ -199,8 +211,12 @@ def test_rule_with_a_request_type_condition(
 def test_reason_names_the_request_type_the_rule_tested() -> None:
     rules = (Rule(RoutingTarget.CONTACTS, (KAREN,), request_type=RequestType.ACCREDITATION),)
 
-    decision = route(facts(Phase.DURING, request_type=RequestType.ACCREDITATION), rules,
-                     SEED_PHASE_CONTACTS, NO_LOAD)
+    decision = route(
+        facts(Phase.DURING, request_type=RequestType.ACCREDITATION),
+        rules,
+        SEED_PHASE_CONTACTS,
+        NO_LOAD,
+    )
 
     assert "accreditation request" in decision.reason
     assert "Karen Blanc" in decision.reason
@@ -208,15 +224,27 @@ def test_reason_names_the_request_type_the_rule_tested() -> None:
 
 def test_rule_needs_every_condition_to_match() -> None:
     rules = (
-        Rule(RoutingTarget.CONTACTS, (KAREN,), phase=Phase.DURING,
-             request_type=RequestType.ACCREDITATION),
+        Rule(
+            RoutingTarget.CONTACTS,
+            (KAREN,),
+            phase=Phase.DURING,
+            request_type=RequestType.ACCREDITATION,
+        ),
         *SEED_RULES,
     )
 
-    before = route(facts(Phase.BEFORE, request_type=RequestType.ACCREDITATION), rules,
-                   SEED_PHASE_CONTACTS, {THIBAUT.id: 0, KAREN.id: 5})
-    during = route(facts(Phase.DURING, request_type=RequestType.ACCREDITATION), rules,
-                   SEED_PHASE_CONTACTS, NO_LOAD)
+    before = route(
+        facts(Phase.BEFORE, request_type=RequestType.ACCREDITATION),
+        rules,
+        SEED_PHASE_CONTACTS,
+        {THIBAUT.id: 0, KAREN.id: 5},
+    )
+    during = route(
+        facts(Phase.DURING, request_type=RequestType.ACCREDITATION),
+        rules,
+        SEED_PHASE_CONTACTS,
+        NO_LOAD,
+    )
 
     assert before.contact == THIBAUT
     assert during.contact == KAREN
@@ -263,8 +291,9 @@ def test_single_contact_gets_it_however_loaded() -> None:
 def test_rule_with_several_contacts_picks_the_least_loaded() -> None:
     rules = (Rule(RoutingTarget.CONTACTS, (XABIER, KAREN), topic=Topic.OTHER_EXPERTS),)
 
-    decision = route(facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules,
-                     SEED_PHASE_CONTACTS, {XABIER.id: 2})
+    decision = route(
+        facts(Phase.DURING, topic=Topic.OTHER_EXPERTS), rules, SEED_PHASE_CONTACTS, {XABIER.id: 2}
+    )
 
     assert decision.contact == KAREN
 
@@ -292,8 +321,9 @@ def test_mission_without_any_contacts_routes_to_nobody() -> None:
 def test_rule_naming_no_contacts_routes_to_nobody() -> None:
     rules = (Rule(RoutingTarget.CONTACTS, (), topic=Topic.OTHER_EXPERTS), *SEED_RULES)
 
-    decision = route(facts(Phase.BEFORE, topic=Topic.OTHER_EXPERTS), rules,
-                     SEED_PHASE_CONTACTS, NO_LOAD)
+    decision = route(
+        facts(Phase.BEFORE, topic=Topic.OTHER_EXPERTS), rules, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
     assert decision.contact is None
     assert "no contact is assigned" in decision.reason
@@ -357,8 +387,7 @@ def test_inquiries_before_the_mission_alternate_between_geneva_contacts(
     make_inquiry: Callable[..., Receipt],
 ) -> None:
     names = [
-        make_inquiry(received_at=BEFORE_THE_MISSION).inquiry.routed_contact.name
-        for _ in range(3)
+        make_inquiry(received_at=BEFORE_THE_MISSION).inquiry.routed_contact.name for _ in range(3)
     ]
 
     assert names == ["Thibaut Guillet", "Karen Blanc", "Thibaut Guillet"]

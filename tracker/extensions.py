@@ -18,7 +18,11 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base for every model."""
+    """Declarative base for every model.
+
+    Models subclass this directly rather than ``db.Model``: same metadata and sessions,
+    but a class that type checkers understand (we use ``select()``, not ``Model.query``).
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

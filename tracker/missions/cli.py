@@ -26,7 +26,7 @@ def load_command(files: tuple[Path, ...]) -> None:
     All files are loaded in one transaction: if one is bad, none is loaded.
     """
     try:
-        results = [apply_spec(db.session, parse_mission_file(path)) for path in files]
+        results = [apply_spec(db.session(), parse_mission_file(path)) for path in files]
         db.session.commit()
     except MissionFileError as error:
         db.session.rollback()

@@ -7,6 +7,7 @@ changes nothing. The caller owns the transaction: commit on success, roll back o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ def apply_spec(session: Session, spec: MissionSpec) -> tuple[Mission, Outcome]:
 
 
 def set_fields(mission: Mission, spec: MissionSpec) -> None:
-    values = {
+    values: dict[str, object] = {
         "reference_prefix": spec.reference_prefix,
         "title": spec.title,
         "expert_name": spec.expert.name,
@@ -76,7 +77,7 @@ def set_fields(mission: Mission, spec: MissionSpec) -> None:
     assign_changed(mission, values)
 
 
-def assign_changed(row: object, values: dict[str, object]) -> None:
+def assign_changed(row: object, values: Mapping[str, object]) -> None:
     """Set only the attributes that differ, so an unchanged row stays clean."""
     for name, value in values.items():
         if getattr(row, name, None) != value:

@@ -18,13 +18,13 @@ from tracker.choices import (
     Status,
     Topic,
 )
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.missions import Contact, Mission
 from tracker.models.types import UTCDateTime, enum_type, utcnow
 from tracker.models.users import User
 
 
-class Inquiry(db.Model):
+class Inquiry(Base):
     """One request from a journalist, from receipt to close."""
 
     __tablename__ = "inquiries"
@@ -86,7 +86,7 @@ class Inquiry(db.Model):
     )
 
     # Optimistic locking: an UPDATE from a stale copy matches no row and is refused.
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by the mapper only)
 
     @property
     def is_open(self) -> bool:
@@ -96,7 +96,7 @@ class Inquiry(db.Model):
         return f"<Inquiry {self.reference}>"
 
 
-class InquiryEvent(db.Model):
+class InquiryEvent(Base):
     """One line of an inquiry's timeline and audit trail."""
 
     __tablename__ = "inquiry_events"

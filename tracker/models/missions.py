@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.types import UTCDateTime, enum_type, utcnow
 
 
-class Mission(db.Model):
+class Mission(Base):
     """An official country visit by an independent expert."""
 
     __tablename__ = "missions"
@@ -59,7 +59,7 @@ class Mission(db.Model):
         return f"<Mission {self.slug}>"
 
 
-class MissionEvent(db.Model):
+class MissionEvent(Base):
     """A dated moment of a mission: the press conference, the final report."""
 
     __tablename__ = "mission_events"
@@ -78,7 +78,7 @@ class MissionEvent(db.Model):
     mission: Mapped[Mission] = relationship(back_populates="events")
 
 
-class Contact(db.Model):
+class Contact(Base):
     """A press officer or unit as the public sees them."""
 
     __tablename__ = "contacts"
@@ -98,7 +98,7 @@ class Contact(db.Model):
         return f"<Contact {self.key}>"
 
 
-class PhaseAssignment(db.Model):
+class PhaseAssignment(Base):
     """(mission, phase) → one contact, at a position in the public order."""
 
     __tablename__ = "phase_assignments"
@@ -114,7 +114,7 @@ class PhaseAssignment(db.Model):
     contact: Mapped[Contact] = relationship(lazy="joined")
 
 
-class RoutingRule(db.Model):
+class RoutingRule(Base):
     """One routing rule of a mission; conditions left empty match anything."""
 
     __tablename__ = "routing_rules"
@@ -137,7 +137,7 @@ class RoutingRule(db.Model):
         return [link.contact for link in self.rule_contacts]
 
 
-class RoutingRuleContact(db.Model):
+class RoutingRuleContact(Base):
     """A contact named by a routing rule, in the rule's order."""
 
     __tablename__ = "routing_rule_contacts"

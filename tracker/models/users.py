@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.choices import Role
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.missions import Contact
 from tracker.models.types import UTCDateTime, enum_type, utcnow
 
 
-class User(db.Model):
+class User(Base):
     """A person of the press office; inquiries are assigned to users."""
 
     __tablename__ = "users"

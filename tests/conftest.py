@@ -55,9 +55,7 @@ class FreshDatabases:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
         self.schemas.append(schema)
-        url = make_url(TEST_DATABASE_URL).update_query_dict(
-            {"options": f"-csearch_path={schema}"}
-        )
+        url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
         return url.render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
@@ -190,7 +188,7 @@ def journalist_request(**overrides: Any) -> intake.JournalistRequest:
 
 @pytest.fixture
 def make_inquiry(mission: Mission) -> Callable[..., intake.Receipt]:
-    """Record an inquiry through the intake service: ``make_inquiry(received_at=..., topic=...)``."""
+    """Record an inquiry through the intake service: ``make_inquiry(topic=...)``."""
 
     def make(
         received_at: datetime | str = "2015-01-20T10:00:00+06:00",

@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def base(tmp_path: Path, **overrides: object) -> dict[str, object]:
-    return {"SECRET_KEY": "k" * 32, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite'}",
-            **overrides}
+    return {
+        "SECRET_KEY": "k" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite'}",
+        **overrides,
+    }
 
 
 def test_environment_values_are_parsed_by_the_settings_type() -> None:
@@ -103,7 +106,12 @@ def test_the_command_line_prints_a_bad_setting_as_one_line(tmp_path: Path) -> No
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "tracker", "missions", "list"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode != 0
     assert result.stderr.strip() == "Error: MAIL_PORT must be a whole number, got 'abc'"

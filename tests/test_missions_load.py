@@ -34,7 +34,10 @@ def test_loading_the_seed_creates_the_mission_with_every_fact(runner: FlaskCliRu
     mission = loaded_mission()
     assert mission.expert_name == "Maina Kiai"
     assert "freedom of peaceful assembly and of association" in mission.expert_title
-    assert (mission.country, mission.cities) == ("Kazakhstan", ["Astana", "Almaty", "Aktau/Zhanaozen"])
+    assert (mission.country, mission.cities) == (
+        "Kazakhstan",
+        ["Astana", "Almaty", "Aktau/Zhanaozen"],
+    )
     assert (mission.first_day, mission.last_day) == (date(2015, 1, 19), date(2015, 1, 27))
     assert (mission.timezone, mission.home_timezone) == ("Asia/Almaty", "Europe/Zurich")
     assert mission.response_target_minutes == 240
@@ -65,16 +68,22 @@ def test_the_seed_contacts_and_phases_follow_the_press_release(runner: FlaskCliR
 
 def test_loading_twice_changes_nothing(runner: FlaskCliRunner) -> None:
     load(runner, SEED)
-    before = [(m.id, m.events[0].id, [a.id for a in m.phase_assignments])
-              for m in [loaded_mission()]]
+    before = [
+        (m.id, m.events[0].id, [a.id for a in m.phase_assignments]) for m in [loaded_mission()]
+    ]
     db.session.expire_all()
     assert load(runner, SEED) == (0, "kazakhstan-2015: unchanged\n")
     db.session.expire_all()
-    after = [(m.id, m.events[0].id, [a.id for a in m.phase_assignments])
-             for m in [loaded_mission()]]
+    after = [
+        (m.id, m.events[0].id, [a.id for a in m.phase_assignments]) for m in [loaded_mission()]
+    ]
     assert after == before
     assert (count(Contact), count(MissionEvent), count(PhaseAssignment), count(RoutingRule)) == (
-        4, 2, 5, 2)
+        4,
+        2,
+        5,
+        2,
+    )
 
 
 def test_an_edited_file_updates_the_mission_in_place(
@@ -83,30 +92,44 @@ def test_an_edited_file_updates_the_mission_in_place(
     load(runner, SEED)
     edited = tmp_path / "edited.toml"
     text = SEED.read_text().replace("last_day = 2015-01-27", "last_day = 2015-01-28")
-    text = text.replace('during = ["leila-duisekova"]', 'during = ["leila-duisekova", "karen-blanc"]')
+    text = text.replace(
+        'during = ["leila-duisekova"]', 'during = ["leila-duisekova", "karen-blanc"]'
+    )
     edited.write_text(text)
     assert load(runner, edited) == (0, "kazakhstan-2015: updated\n")
     db.session.expire_all()
     mission = loaded_mission()
     assert mission.last_day == date(2015, 1, 28)
-    assert [c.name for c in mission.contacts_for(Phase.DURING)] == ["Leila Duisekova", "Karen Blanc"]
+    assert [c.name for c in mission.contacts_for(Phase.DURING)] == [
+        "Leila Duisekova",
+        "Karen Blanc",
+    ]
     assert count(Mission) == 1
 
 
 BAD_FILES = {
-    "missing title": (lambda t: t.replace('title = "Kazakhstan:', 'heading = "Kazakhstan:', 1),
-                      "title: Field required"),
-    "unknown zone": (lambda t: t.replace('timezone = "Asia/Almaty"', 'timezone = "Asia/Astana"'),
-                     "timezone: unknown IANA time zone 'Asia/Astana'"),
-    "bad phone": (lambda t: t.replace("+41 22 917 94 00", "+41 22"),
-                  "contacts[1].phones[0]"),
-    "days reversed": (lambda t: t.replace("first_day = 2015-01-19", "first_day = 2015-02-19"),
-                      "last_day is earlier than first_day"),
-    "unknown contact": (lambda t: t.replace('during = ["leila-duisekova"]', 'during = ["nobody"]'),
-                        "contacts not defined in [[contacts]]: nobody"),
+    "missing title": (
+        lambda t: t.replace('title = "Kazakhstan:', 'heading = "Kazakhstan:', 1),
+        "title: Field required",
+    ),
+    "unknown zone": (
+        lambda t: t.replace('timezone = "Asia/Almaty"', 'timezone = "Asia/Astana"'),
+        "timezone: unknown IANA time zone 'Asia/Astana'",
+    ),
+    "bad phone": (lambda t: t.replace("+41 22 917 94 00", "+41 22"), "contacts[1].phones[0]"),
+    "days reversed": (
+        lambda t: t.replace("first_day = 2015-01-19", "first_day = 2015-02-19"),
+        "last_day is earlier than first_day",
+    ),
+    "unknown contact": (
+        lambda t: t.replace('during = ["leila-duisekova"]', 'during = ["nobody"]'),
+        "contacts not defined in [[contacts]]: nobody",
+    ),
     "not toml": (lambda t: t + "\nthis is = = not toml\n", "not valid TOML"),
-    "bad date": (lambda t: t.replace("first_day = 2015-01-19", 'first_day = "19 Jan"'),
-                 "first_day"),
+    "bad date": (
+        lambda t: t.replace("first_day = 2015-01-19", 'first_day = "19 Jan"'),
+        "first_day",
+    ),
 }
 
 
@@ -139,8 +162,11 @@ def test_missions_list_shows_each_mission_with_its_phase_now(runner: FlaskCliRun
 
 
 def test_every_command_has_help(runner: FlaskCliRunner) -> None:
-    for command in (["missions", "--help"], ["missions", "load", "--help"],
-                    ["missions", "list", "--help"]):
+    for command in (
+        ["missions", "--help"],
+        ["missions", "load", "--help"],
+        ["missions", "list", "--help"],
+    ):
         result = runner.invoke(args=command)
         assert result.exit_code == 0
         assert "Usage:" in result.output

@@ -20,7 +20,7 @@ def in_zone(instant: datetime, zone: str) -> datetime:
 
 
 def offset_label(local: datetime) -> str:
-    """"UTC+6", "UTC+5:30", "UTC" for an aware local time."""
+    """ "UTC+6", "UTC+5:30", "UTC" for an aware local time."""
     offset = local.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     if minutes == 0:
@@ -31,7 +31,7 @@ def offset_label(local: datetime) -> str:
 
 
 def format_instant(instant: datetime | None, zone: str) -> str:
-    """"Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"."""
+    """ "Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"."""
     if instant is None:
         return ""
     local = in_zone(instant, zone)
@@ -39,18 +39,18 @@ def format_instant(instant: datetime | None, zone: str) -> str:
 
 
 def format_time(instant: datetime, zone: str) -> str:
-    """"11:00 UTC+6": the time of day in ``zone``."""
+    """ "11:00 UTC+6": the time of day in ``zone``."""
     local = in_zone(instant, zone)
     return f"{local:%H:%M} {offset_label(local)}"
 
 
 def format_day(day: date | None) -> str:
-    """"Monday 19 January 2015"."""
+    """ "Monday 19 January 2015"."""
     return f"{day:%A %-d %B %Y}" if day else ""
 
 
 def format_relative(instant: datetime, now: datetime) -> str:
-    """"in 3 hours", "2 days ago", coarse enough to read at a glance."""
+    """ "in 3 hours", "2 days ago", coarse enough to read at a glance."""
     seconds = (instant - now).total_seconds()
     size = abs(seconds)
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):

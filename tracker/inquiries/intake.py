@@ -102,7 +102,7 @@ def next_number(mission: Mission) -> int:
 
 
 def format_reference(prefix: str, number: int) -> str:
-    """"KAZ15-0042": short enough to read out on the phone, sortable within a mission."""
+    """ "KAZ15-0042": short enough to read out on the phone, sortable within a mission."""
     return f"{prefix}-{number:04d}"
 
 

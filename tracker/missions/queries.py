@@ -49,12 +49,21 @@ class ScheduleSlot:
 def schedule(mission: Mission) -> list[ScheduleSlot]:
     """Before / during / after, with their local days and contacts."""
     return [
-        ScheduleSlot(Phase.BEFORE, None, mission.first_day - timedelta(days=1),
-                     mission.contacts_for(Phase.BEFORE)),
-        ScheduleSlot(Phase.DURING, mission.first_day, mission.last_day,
-                     mission.contacts_for(Phase.DURING)),
-        ScheduleSlot(Phase.AFTER, mission.last_day + timedelta(days=1), None,
-                     mission.contacts_for(Phase.AFTER)),
+        ScheduleSlot(
+            Phase.BEFORE,
+            None,
+            mission.first_day - timedelta(days=1),
+            mission.contacts_for(Phase.BEFORE),
+        ),
+        ScheduleSlot(
+            Phase.DURING, mission.first_day, mission.last_day, mission.contacts_for(Phase.DURING)
+        ),
+        ScheduleSlot(
+            Phase.AFTER,
+            mission.last_day + timedelta(days=1),
+            None,
+            mission.contacts_for(Phase.AFTER),
+        ),
     ]
 
 
@@ -97,6 +106,8 @@ def public_contacts(mission: Mission, phase: Phase, topic: Topic) -> list[Contac
     """Whom the public should call for ``topic`` during ``phase``, in listed order."""
     rules, by_phase = routing_inputs(mission)
     refs = routing.public_candidates(rules, topic, phase, by_phase)
-    contacts = {c.id: c for c in db.session.scalars(select(Contact).where(
-        Contact.id.in_([ref.id for ref in refs])))}
+    contacts = {
+        c.id: c
+        for c in db.session.scalars(select(Contact).where(Contact.id.in_([ref.id for ref in refs])))
+    }
     return [contacts[ref.id] for ref in refs]

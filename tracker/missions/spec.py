@@ -158,7 +158,7 @@ def parse_mission_file(path: Path) -> MissionSpec:
 
 
 def first_problem(error: ValidationError) -> str:
-    """"contacts[2].phones[0]: This is not a phone number ..." from pydantic's report."""
+    """ "contacts[2].phones[0]: This is not a phone number ..." from pydantic's report."""
     problem = error.errors()[0]
     where = ""
     for part in problem["loc"]:

@@ -47,8 +47,8 @@ def apply_spec(session: Session, spec: MissionSpec) -> tuple[Mission, Outcome]:
         sync_events(mission, spec.events)
         sync_assignments(mission, spec.phases.by_phase(), contacts)
         sync_rules(mission, spec.routing, contacts)
-        changed = session.new or session.deleted or any(
-            session.is_modified(row) for row in session.dirty
+        changed = (
+            session.new or session.deleted or any(session.is_modified(row) for row in session.dirty)
         )
     if created:
         return mission, Outcome.CREATED

@@ -11,7 +11,8 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import phones
 from tracker.choices import LANGUAGES, MediaType, RequestType, Topic
@@ -39,12 +40,16 @@ def zone_options() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in [*zones, "UTC"]]
 
 
+def select_choices(options: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options]
+
+
 def choice(label: str, options: list[tuple[str, str]], message: str, **kwargs: Any) -> SelectField:
     """A select whose wrong or missing value gets ``message``, not WTForms' generic text."""
     values = [value for value, _ in options]
     return SelectField(
         label,
-        choices=[("", "Choose…"), *options],
+        choices=select_choices([("", "Choose…"), *options]),
         validate_choice=False,
         validators=[InputRequired(message), AnyOf(values, message=message)],
         **kwargs,
@@ -54,11 +59,12 @@ def choice(label: str, options: list[tuple[str, str]], message: str, **kwargs: A
 class InquiryForm(FlaskForm):
     """A journalist's request for an interview, a comment, information or accreditation."""
 
-    name = StringField("Your name", [InputRequired("Tell us your name."), Length(max=200)],
-                       filters=[strip])
+    name = StringField(
+        "Your name", [DataRequired("Tell us your name."), Length(max=200)], filters=[strip]
+    )
     outlet = StringField(
         "Media outlet",
-        [InputRequired("Name your outlet, or write “freelance”."), Length(max=200)],
+        [DataRequired("Name your outlet, or write “freelance”."), Length(max=200)],
         filters=[strip],
     )
     media_type = choice("Type of media", MediaType.options(), "Choose the type of media.")
@@ -69,20 +75,23 @@ class InquiryForm(FlaskForm):
     request_type = choice("What do you need?", RequestType.options(), "Choose what you need.")
     topic = RadioField(
         "Your inquiry is about",
-        choices=Topic.options(),
+        choices=select_choices(Topic.options()),
         default=Topic.MISSION.value,
         validators=[InputRequired("Say what your inquiry is about.")],
     )
     subject = StringField(
-        "Subject", [InputRequired("Give your inquiry a subject."), Length(max=200)],
+        "Subject",
+        [DataRequired("Give your inquiry a subject."), Length(max=200)],
         filters=[strip],
     )
     message = TextAreaField(
-        "Your message", [InputRequired("Write your question or request."), Length(max=5000)],
+        "Your message",
+        [DataRequired("Write your question or request."), Length(max=5000)],
         filters=[strip],
     )
-    deadline = StringField("Your deadline (optional)", filters=[strip],
-                           render_kw={"type": "datetime-local"})
+    deadline = StringField(
+        "Your deadline (optional)", filters=[strip], render_kw={"type": "datetime-local"}
+    )
     deadline_tz = choice("Time zone of your deadline", zone_options(), "Choose a time zone.")
     consent = BooleanField(
         "I have read the privacy notice and agree that the press office keeps my details "
@@ -120,7 +129,12 @@ class InquiryForm(FlaskForm):
 
     def validate_website(self, field: StringField) -> None:
         if field.data:
-            raise ValidationError("This field must stay empty; please clear it and send again.")
+            # Cleared, so that a person whose browser filled it can simply send again.
+            field.data = ""
+            raise ValidationError(
+                "A hidden field meant to catch robots was filled in (perhaps by your "
+                "browser). It is now cleared: please send the form again."
+            )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then the rules that involve several fields."""

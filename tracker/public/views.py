@@ -73,7 +73,7 @@ def prefill_from_link(form: InquiryForm) -> None:
     for name in ("request_type", "topic"):
         value = request.args.get(name)
         field = form[name]
-        if value and value in {option[0] for option in field.choices}:
+        if value and value in {option.value for option in field.choices}:
             field.data = value
 
 

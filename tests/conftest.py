@@ -18,16 +18,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+from werkzeug.security import generate_password_hash
 from sqlalchemy.engine import make_url
 
 from tracker import clock, create_app
-from tracker.choices import Channel, MediaType, RequestType, Topic
+from tracker.choices import Channel, MediaType, RequestType, Role, Topic
 from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.missions.spec import parse_mission_file
 from tracker.missions.sync import apply_spec
-from tracker.models import Mission
+from tracker.models import Contact, Mission, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "seed" / "kazakhstan-2015.toml"
@@ -203,3 +204,52 @@ def make_inquiry(mission: Mission) -> Callable[..., intake.Receipt]:
         return receipt
 
     return make
+
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create an account: ``make_user(role=Role.MANAGER, contact="leila-duisekova")``.
+
+    ``contact`` is a contact key; the password is ``PASSWORD``.
+    """
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: Role = Role.PRESS_OFFICER,
+        name: str | None = None,
+        email: str | None = None,
+        contact: str | None = None,
+        **fields: Any,
+    ) -> User:
+        number = next(counter)
+        user = User(
+            email=email or f"officer{number}@ohchr.test",
+            name=name or f"Officer {number}",
+            role=role,
+            password_hash=generate_password_hash(PASSWORD),
+            **fields,
+        )
+        if contact:
+            user.contact = db.session.scalars(select(Contact).where(Contact.key == contact)).one()
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Sign ``client`` in as a user without going through the login form."""
+
+    def sign_in(user: User, on: FlaskClient | None = None) -> FlaskClient:
+        target = on or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return sign_in

@@ -39,8 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
     from tracker import database, models  # noqa: F401  (models register their tables)
+    from tracker.auth import session
 
     db.init_app(app)
+    session.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     database.configure_sqlite()
@@ -49,9 +51,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from tracker.api.views import bp as api_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.desk.views import bp as desk_bp
     from tracker.public.views import bp as public_bp
+    from tracker.queue.views import bp as queue_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(queue_bp, url_prefix="/queue")
+    app.register_blueprint(desk_bp, url_prefix="/inquiries")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The API is read-only for now and called by other programs, which carry no CSRF token.
     csrf.exempt(api_bp)

@@ -87,6 +87,16 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class ResponseChannel(Labelled):
+    """How a press officer answered."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    INTERVIEW = "interview"
+    WRITTEN_STATEMENT = "written_statement"
+    IN_PERSON = "in_person"
+
+
 class ActorType(Labelled):
     USER = "user"
     JOURNALIST = "journalist"

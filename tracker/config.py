@@ -31,6 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Set both to true behind HTTPS (the README's deployment does); false lets
+    # `make run` work on plain http://127.0.0.1.
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
     # A journalist may spend a long time writing; an expired token would lose their text.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "WTF_CSRF_ENABLED": True,

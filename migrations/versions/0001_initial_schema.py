@@ -1,4 +1,4 @@
-"""initial schema: missions, contacts, routing, inquiries
+"""initial schema: missions, contacts, routing, inquiries, users
 
 Revision ID: 0001
 Revises: 
@@ -31,6 +31,13 @@ def upgrade():
     sa.Column('languages', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
     sa.UniqueConstraint('key', name=op.f('uq_contacts_key'))
+    )
+    op.create_table('login_throttles',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failed_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('blocked_until', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
     )
     op.create_table('missions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -99,8 +106,11 @@ def upgrade():
     sa.Column('role', sa.Enum('press_officer', 'manager', 'admin', name='role', native_enum=False, length=24), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
+    sa.Column('session_nonce', sa.String(length=32), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
     sa.Column('created_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_users_contact_id_contacts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
@@ -132,6 +142,8 @@ def upgrade():
     sa.Column('routed_contact_id', sa.Integer(), nullable=True),
     sa.Column('routing_reason', sa.String(length=500), nullable=False),
     sa.Column('due_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('clock_running', sa.Boolean(), nullable=False),
+    sa.Column('clock_paused_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('follow_up_due_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('first_response_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
@@ -152,6 +164,7 @@ def upgrade():
     )
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
         batch_op.create_index('ix_inquiries_assignee_status', ['assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_inquiries_clock_due', ['clock_running', 'due_at', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_email'), ['email'], unique=False)
         batch_op.create_index('ix_inquiries_mission_received', ['mission_id', 'received_at'], unique=False)
@@ -167,6 +180,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['rule_id'], ['routing_rules.id'], name=op.f('fk_routing_rule_contacts_rule_id_routing_rules'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('rule_id', 'position', name=op.f('pk_routing_rule_contacts'))
     )
+    op.create_table('follow_ups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inquiry_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_follow_ups_created_by_id_users')),
+    sa.ForeignKeyConstraint(['done_by_id'], ['users.id'], name=op.f('fk_follow_ups_done_by_id_users')),
+    sa.ForeignKeyConstraint(['inquiry_id'], ['inquiries.id'], name=op.f('fk_follow_ups_inquiry_id_inquiries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_ups'))
+    )
+    with op.batch_alter_table('follow_ups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follow_ups_inquiry_id'), ['inquiry_id'], unique=False)
+        batch_op.create_index('ix_follow_ups_open_due', ['done_at', 'due_at'], unique=False)
+
     op.create_table('inquiry_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
@@ -193,6 +224,11 @@ def downgrade():
         batch_op.drop_index('ix_inquiry_events_inquiry_at')
 
     op.drop_table('inquiry_events')
+    with op.batch_alter_table('follow_ups', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_ups_open_due')
+        batch_op.drop_index(batch_op.f('ix_follow_ups_inquiry_id'))
+
+    op.drop_table('follow_ups')
     op.drop_table('routing_rule_contacts')
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
         batch_op.drop_index('ix_inquiries_status_due')
@@ -201,6 +237,7 @@ def downgrade():
         batch_op.drop_index('ix_inquiries_mission_received')
         batch_op.drop_index(batch_op.f('ix_inquiries_email'))
         batch_op.drop_index(batch_op.f('ix_inquiries_deadline'))
+        batch_op.drop_index('ix_inquiries_clock_due')
         batch_op.drop_index('ix_inquiries_assignee_status')
 
     op.drop_table('inquiries')
@@ -209,5 +246,6 @@ def downgrade():
     op.drop_table('phase_assignments')
     op.drop_table('mission_events')
     op.drop_table('missions')
+    op.drop_table('login_throttles')
     op.drop_table('contacts')
     # ### end Alembic commands ###

@@ -1,6 +1,6 @@
 """The typed models, one module per part of the domain."""
 
-from tracker.models.inquiries import Inquiry, InquiryEvent
+from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (
     Contact,
     Mission,
@@ -9,12 +9,14 @@ from tracker.models.missions import (
     RoutingRule,
     RoutingRuleContact,
 )
-from tracker.models.users import User
+from tracker.models.users import LoginThrottle, User
 
 __all__ = [
     "Contact",
+    "FollowUp",
     "Inquiry",
     "InquiryEvent",
+    "LoginThrottle",
     "Mission",
     "MissionEvent",
     "PhaseAssignment",

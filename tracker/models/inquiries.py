@@ -32,6 +32,7 @@ class Inquiry(Base):
         sa.UniqueConstraint("mission_id", "number"),
         sa.Index("ix_inquiries_mission_received", "mission_id", "received_at"),
         sa.Index("ix_inquiries_status_due", "status", "due_at"),
+        sa.Index("ix_inquiries_clock_due", "clock_running", "due_at", "received_at"),
         sa.Index("ix_inquiries_assignee_status", "assignee_id", "status"),
         sa.Index("ix_inquiries_routed_status", "routed_contact_id", "status"),
     )
@@ -68,6 +69,10 @@ class Inquiry(Base):
     routing_reason: Mapped[str] = mapped_column(sa.String(500))
     # The response clock: the earlier of the deadline and the office's target.
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False once a response is logged (the clock stops) or while awaiting the journalist
+    # (paused since clock_paused_at); the queue sorts running clocks first.
+    clock_running: Mapped[bool] = mapped_column(default=True)
+    clock_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,8 +86,12 @@ class Inquiry(Base):
     mission: Mapped[Mission] = relationship()
     routed_contact: Mapped[Contact | None] = relationship()
     assignee: Mapped[User | None] = relationship()
+    duplicate_of: Mapped[Inquiry | None] = relationship(remote_side="Inquiry.id")
     events: Mapped[list[InquiryEvent]] = relationship(
         back_populates="inquiry", order_by="InquiryEvent.id", cascade="all, delete-orphan"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="inquiry", order_by="FollowUp.due_at", cascade="all, delete-orphan"
     )
 
     # Optimistic locking: an UPDATE from a stale copy matches no row and is refused.
@@ -115,3 +124,25 @@ class InquiryEvent(Base):
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class FollowUp(Base):
+    """Something to do about an inquiry later: call back, send the statement."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (sa.Index("ix_follow_ups_open_due", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="follow_ups")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,10 @@ from tracker.choices import Role
 from tracker.extensions import Base
 from tracker.models.missions import Contact
 from tracker.models.types import UTCDateTime, enum_type, utcnow
+
+
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
 
 
 class User(Base):
@@ -24,10 +29,46 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.PRESS_OFFICER)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Part of the login session's id: changing it (deactivation, new password) ends every
+    # session and remember-me cookie of this user.
+    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce)
+    # The zone this person reads times in (timeline, queue, follow-ups).
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Zurich")
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contact: Mapped[Contact | None] = relationship()
 
+    # The four members Flask-Login asks of a user, written out to keep models Flask-free.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """Session id: a new nonce invalidates every session and remember-me cookie."""
+        return f"{self.id}:{self.session_nonce}"
+
+    def end_all_sessions(self) -> None:
+        self.session_nonce = new_session_nonce()
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class LoginThrottle(Base):
+    """Failed logins per email address (hashed), to slow down password guessing.
+
+    Keyed by the address typed, whether or not an account has it, so the delay itself
+    does not reveal which addresses exist.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

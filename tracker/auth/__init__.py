@@ -1,0 +1,1 @@
+"""Accounts: login sessions, roles, and the user administration commands."""

@@ -1,0 +1,7 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -1,0 +1,1 @@
+"""The press officers' desk: one inquiry, its actions and timeline; phone intake."""

@@ -1,0 +1,7 @@
+"""The inquiry page and its actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("desk", __name__)

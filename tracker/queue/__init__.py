@@ -1,0 +1,1 @@
+"""The triage queue: tabs, filters, urgency order, bulk actions, handover."""

@@ -8,6 +8,7 @@ an earlier run or test left behind.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,8 +20,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, select, text
-from werkzeug.security import generate_password_hash
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from tracker import clock, create_app
 from tracker.choices import Channel, MediaType, RequestType, Role, Topic
@@ -116,10 +118,25 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test body, and Flask would reuse
+    it for each request, so ``g`` (where Flask-Login caches the current user) and the
+    database session would carry over from one request, and one client, to the next: a
+    fresh browser would look signed in. An empty ``contextvars.Context`` holds no app
+    context, so each request pushes and tears down its own.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     """The application, inside an app context, on empty tables."""
     application = create_app(app_settings(database_url, **app_config))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -2,6 +2,106 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from tracker import clock
+from tracker.auth import passwords, throttle
+from tracker.auth.accounts import find_user
+from tracker.auth.forms import LoginForm
+from tracker.extensions import csrf, db
+from tracker.models import User
 
 bp = Blueprint("auth", __name__)
+
+# One message for an unknown address, a wrong password and a deactivated account.
+WRONG = "Email or password is wrong."
+TOO_MANY = "Too many failed attempts with this email address"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a login attempt failed, and the HTTP status to answer with."""
+
+    message: str
+    status: int
+
+
+# The form checks its own CSRF token and reports a stale one next to the typed email,
+# instead of the global 400 page that would lose it.
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+def login() -> ResponseReturnValue:
+    """Sign a member of the press office in, then send them where they were going."""
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("queue.index"))
+    form = LoginForm()
+    refusal = None
+    if form.validate_on_submit():
+        outcome = authenticate(form.email.data or "", form.password.data or "")
+        if isinstance(outcome, User):
+            login_user(outcome, remember=bool(form.remember.data))
+            return redirect(target or url_for("queue.index"), code=303)
+        refusal = outcome
+    status = refusal.status if refusal else 422 if request.method == "POST" else 200
+    page = render_template("auth/login.html", form=form, refusal=refusal, next=target)
+    return page, status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """End this session and delete the remember-me cookie."""
+    # Cleared before logout_user(), which then marks the remember cookie for deletion.
+    session.clear()
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for(".login"), code=303)
+
+
+def authenticate(email: str, password: str) -> User | Refusal:
+    """The active account these credentials open, or why not; commits the attempt."""
+    now = clock.now()
+    blocked = throttle.blocked_until(db.session(), email, now)
+    if blocked is not None:
+        # Refused before any password check: guesses made during a block teach nothing.
+        return Refusal(f"{TOO_MANY}. {try_again(blocked, now)}", 429)
+    user = find_user(email)
+    matches = passwords.verify_password(user.password_hash if user else None, password)
+    if user is not None and user.active and matches:
+        throttle.clear(db.session(), email)
+        user.last_login_at = now
+        db.session.commit()
+        return user
+    until = throttle.record_failure(db.session(), email, now)
+    db.session.commit()
+    if until is not None:
+        return Refusal(f"{WRONG} {TOO_MANY}: {try_again(until, now).lower()}", 429)
+    return Refusal(WRONG, 422)
+
+
+def try_again(until: datetime, now: datetime) -> str:
+    """When the block ends, in seconds or minutes from now, rounded up."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    if seconds < 60:
+        return f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
+    minutes = math.ceil(seconds / 60)
+    return f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    # Browsers drop tabs and newlines and read "\" as "/", so "/\t/evil.example" would
+    # become "//evil.example": refuse every control character and backslash outright.
+    if any(char < " " or char in "\\\x7f" for char in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

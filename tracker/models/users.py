@@ -1,4 +1,4 @@
-"""Accounts of the press office (login and roles arrive with the triage desk)."""
+"""Accounts of the press office and the login throttle."""
 
 from __future__ import annotations
 

@@ -1,0 +1,164 @@
+"""``flask --app tracker users ...``: create, list, change and deactivate accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.auth import passwords
+from tracker.auth.accounts import find_user
+from tracker.choices import Role
+from tracker.extensions import db
+from tracker.models import Contact, User
+
+users_cli = AppGroup("users", help="Create, list, change and deactivate press office accounts.")
+
+ROLE_NAMES = ", ".join(role.value for role in Role)
+NAME_MAX = 200
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", "role_name", required=True, metavar="ROLE", help=f"One of {ROLE_NAMES}.")
+@click.option("--name", required=True, help="The person's name, as colleagues see it.")
+@click.option(
+    "--contact", "contact_key", metavar="KEY", help="Link to this public contact (its key)."
+)
+def create_command(email: str, role_name: str, name: str, contact_key: str | None) -> None:
+    """Create an account with a password read from standard input.
+
+    Pipe the password in (printf '%s' "$PASSWORD" | flask --app tracker users create ...);
+    at a terminal it is asked for twice, hidden. It needs at least 12 characters and must
+    be hard to guess.
+    """
+    address = valid_email(email)
+    role = parse_role(role_name)
+    if find_user(address) is not None:
+        raise click.ClickException(f"a user with email {address} already exists")
+    contact = find_contact(contact_key) if contact_key else None
+    name = valid_name(name)
+    password = read_password()
+    problem = passwords.password_problem(password, [address, name])
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
+    user = User(email=address, name=name, role=role, contact=contact)
+    user.password_hash = passwords.hash_password(password)
+    db.session.add(user)
+    commit()
+    click.echo(f"Created {address} ({role.label}).")
+
+
+@users_cli.command("list")
+def list_command() -> None:
+    """List accounts: email, name, role, state, contact, last login."""
+    users = db.session.scalars(select(User).order_by(User.email)).all()
+    if not users:
+        click.echo(
+            "No users yet. Create the first admin: flask --app tracker users create "
+            "EMAIL --role admin --name NAME"
+        )
+    for user in users:
+        state = "active" if user.active else "deactivated"
+        contact = user.contact.key if user.contact else "-"
+        last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "never"
+        click.echo(f"{user.email}\t{user.name}\t{user.role.value}\t{state}\t{contact}\t{last}")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role_name", metavar="ROLE")
+def set_role_command(email: str, role_name: str) -> None:
+    """Give an account another role: press_officer, manager or admin."""
+    role = parse_role(role_name)
+    user = existing_user(email)
+    user.role = role
+    commit()
+    click.echo(f"{user.email} is now {role.label}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Deactivate an account: no more logins; its sessions end now."""
+    user = existing_user(email)
+    user.active = False
+    # The new nonce also voids remember-me cookies already handed out.
+    user.end_all_sessions()
+    commit()
+    click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
+
+
+def valid_email(email: str) -> str:
+    """The address, normalised and lower-cased, or a one-line refusal."""
+    try:
+        normalized = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.ClickException(f"invalid email {email!r}: {error}") from None
+    # Stored lower-cased so that one person cannot get two accounts by capitals alone.
+    return normalized.lower()
+
+
+def valid_name(name: str) -> str:
+    """The name without surrounding spaces; refused when empty or too long."""
+    name = name.strip()
+    if not name or len(name) > NAME_MAX:
+        raise click.ClickException(f"--name must be 1 to {NAME_MAX} characters")
+    return name
+
+
+def parse_role(name: str) -> Role:
+    """The role called ``name``, or a refusal that lists the roles."""
+    try:
+        return Role(name.strip().lower())
+    except ValueError:
+        raise click.ClickException(f"unknown role {name!r}: choose {ROLE_NAMES}") from None
+
+
+def find_contact(key: str) -> Contact:
+    """The contact with this key, or a refusal."""
+    contact = db.session.scalars(select(Contact).where(Contact.key == key)).first()
+    if contact is None:
+        raise click.ClickException(
+            f"unknown contact key {key!r}: the keys are in the mission files ([[contacts]] key)"
+        )
+    return contact
+
+
+def existing_user(email: str) -> User:
+    """The account with this address, or a refusal."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email.strip()}")
+    return user
+
+
+def read_password() -> str:
+    """The password: piped on standard input, or typed twice, hidden, at a terminal."""
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    text = sys.stdin.read()
+    # `echo` ends the line with a newline that is not part of the password.
+    password = text.removesuffix("\n").removesuffix("\r")
+    if not password:
+        raise click.ClickException(
+            "no password on standard input: printf '%s' \"$PASSWORD\" | flask --app tracker "
+            "users create ..."
+        )
+    if "\n" in password or "\r" in password:
+        raise click.ClickException("the password on standard input must be a single line")
+    return password
+
+
+def commit() -> None:
+    """Commit, or roll back and report the database's refusal in one line."""
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        reason = str(getattr(error, "orig", error)).splitlines()[0]
+        raise click.ClickException(f"the database refused the change: {reason}") from None

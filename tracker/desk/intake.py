@@ -1,0 +1,79 @@
+"""Logging an inquiry that came by phone, email or in person (``/inquiries/new``).
+
+Routed by the same rules as the web form, unless the officer takes it; the officer then
+gets the reference and the journalist's status link to read out or send.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.auth.policy import require_role
+from tracker.choices import Channel, Role
+from tracker.desk import services
+from tracker.desk.blueprint import bp
+from tracker.desk.intake_forms import LoggedInquiryForm
+from tracker.extensions import db
+from tracker.inquiries import intake, timeline
+from tracker.missions.queries import missions_by_timing
+from tracker.models import Inquiry, Mission, User
+
+
+def mission_options() -> list[tuple[str, str]]:
+    """Missions under way first, then coming up, then past: the likeliest on top."""
+    groups = missions_by_timing(clock.now())
+    ordered = [*groups.current, *groups.upcoming, *groups.past]
+    return [(str(m.id), f"{m.reference_prefix} · {m.title}") for m in ordered]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(Role.PRESS_OFFICER)
+def new_inquiry() -> ResponseReturnValue:
+    """Log a call (or an email, or a visit) as an inquiry in under a minute."""
+    officer: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    options = mission_options()
+    first_zone = first_mission_zone(options)
+    form = LoggedInquiryForm(
+        now=clock.now(), mission_zone=first_zone, missions=options, officer_zone=officer.timezone
+    )
+    if form.validate_on_submit():
+        inquiry, token = log(form, officer)
+        db.session.commit()
+        status_url = url_for("public.status", token=token, _external=True)
+        flash(
+            f"Logged as {inquiry.reference}. Status link for the journalist "
+            f"(give it only to them): {status_url}",
+            "success",
+        )
+        return redirect(url_for("desk.inquiry", reference=inquiry.reference), code=303)
+    code = 422 if request.method == "POST" else 200
+    return render_template("desk/new_inquiry.html", form=form), code
+
+
+def first_mission_zone(options: list[tuple[str, str]]) -> str:
+    if not options:
+        return "UTC"
+    mission = db.session.get(Mission, int(options[0][0]))
+    return mission.timezone if mission else "UTC"
+
+
+def log(form: LoggedInquiryForm, officer: User) -> tuple[Inquiry, str]:
+    """Receive the inquiry as of when it came in; take it if the officer says so."""
+    mission = db.session.scalars(select(Mission).where(Mission.id == int(form.mission.data))).one()
+    now = clock.now()
+    received_at = form.received_utc or now
+    receipt = intake.receive(
+        mission, form.to_request(), channel=Channel(form.channel.data), received_at=received_at
+    )
+    inquiry = receipt.inquiry
+    timeline.record(inquiry, "logged", f"Logged by {officer.name}", at=now, actor=officer)
+    if form.take_it.data:
+        services.claim(inquiry, officer, now)
+        if officer.contact is not None:
+            inquiry.routed_contact = officer.contact
+            inquiry.routing_reason = f"taken by {officer.name} when logging the call"
+    return inquiry, receipt.status_token

@@ -52,7 +52,9 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from tracker.api.views import bp as api_bp
     from tracker.auth.views import bp as auth_bp
-    from tracker.desk.views import bp as desk_bp
+    from tracker.desk import intake as _desk_intake  # noqa: F401  (routes on desk_bp)
+    from tracker.desk import views as _desk_views  # noqa: F401  (routes on desk_bp)
+    from tracker.desk.blueprint import bp as desk_bp
     from tracker.public.views import bp as public_bp
     from tracker.queue.views import bp as queue_bp
 

@@ -7,11 +7,13 @@ journalist in Almaty and an officer in Geneva read the same page.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from tracker import phones
+from tracker.inquiries import clock
 
 
 def in_zone(instant: datetime, zone: str) -> datetime:
@@ -61,6 +63,17 @@ def format_relative(instant: datetime, now: datetime) -> str:
     return "just now"
 
 
+def due_words(inquiry: Any, now: datetime) -> str:
+    """The response clock in a few words for a queue row; never colour alone."""
+    if not inquiry.is_open:
+        return ""
+    if inquiry.first_response_at is not None:
+        return "Responded"
+    if not inquiry.clock_running:
+        return "Paused: awaiting the journalist"
+    return clock.time_left_words(inquiry.due_at, now)
+
+
 def register(app: Flask) -> None:
     """Expose the formatters as Jinja filters."""
     app.add_template_filter(format_instant, "instant")
@@ -68,3 +81,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(phones.display, "phone")
     app.add_template_filter(phones.tel_uri, "tel")
+    app.add_template_filter(format_relative, "relative")
+    app.add_template_global(due_words)

@@ -175,8 +175,8 @@ class InquiryForm(FlaskForm):
         )
 
 
-def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
-    """A ``datetime-local`` value in ``zone`` as a UTC instant that lies in the future."""
+def parse_local_time(text: str, zone: str, what: str = "the time") -> datetime:
+    """A ``datetime-local`` value ("2015-01-27T11:00") in ``zone`` as a UTC instant."""
     local = None
     for pattern in DEADLINE_FORMATS:
         try:
@@ -185,12 +185,18 @@ def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
         except ValueError:
             continue
     if local is None:
-        raise ValueError("Write the deadline as a date and time, e.g. 2015-01-27T11:00.")
+        raise ValueError(f"Write {what} as a date and time, e.g. 2015-01-27T11:00.")
     tzinfo = ZoneInfo(zone)
     instant = local.replace(tzinfo=tzinfo).astimezone(UTC)
     # A wall time skipped when clocks go forward does not survive the round trip.
     if instant.astimezone(tzinfo).replace(tzinfo=None) != local:
         raise ValueError(f"This time does not exist in {zone}: the clocks change then.")
+    return instant
+
+
+def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
+    """A deadline typed in ``zone``, which must lie in the future."""
+    instant = parse_local_time(text, zone, "the deadline")
     if instant <= now:
         raise ValueError("The deadline has already passed; give a time in the future.")
     return instant

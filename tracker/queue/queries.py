@@ -1,0 +1,268 @@
+"""The queue's SQL: which inquiries each tab holds, in what order, and how many.
+
+Plain functions over the session, with no request in sight, so they are tested and
+benchmarked directly. A page costs a fixed number of queries whatever its length:
+rows come with their mission, contact and assignee in one joined SELECT, and the tab
+counts come from one SELECT of filtered aggregates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import phases
+from tracker.auth.policy import RANK
+from tracker.choices import OPEN_STATUSES, MediaType, Phase, RequestType, Role, Status
+from tracker.extensions import db
+from tracker.models import Inquiry, Mission, User
+
+
+class Tab(StrEnum):
+    NEEDS_ACTION = "needs_action"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    AWAITING = "awaiting"
+    FOLLOW_UPS = "follow_ups"
+    HANDOVER = "handover"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return TAB_LABELS[self]
+
+
+TAB_LABELS = {
+    Tab.NEEDS_ACTION: "Needs action",
+    Tab.MINE: "Mine",
+    Tab.UNASSIGNED: "Unassigned",
+    Tab.AWAITING: "Awaiting journalist",
+    Tab.FOLLOW_UPS: "Follow-ups due",
+    Tab.HANDOVER: "Handover",
+    Tab.OPEN: "All open",
+    Tab.CLOSED: "Closed",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing chosen by the officer; None means "any"."""
+
+    mission_id: int | None = None
+    phase: Phase | None = None
+    status: Status | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    request_type: RequestType | None = None
+    media_type: MediaType | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the queue, and when: tabs such as "mine" and "handover" depend on it."""
+
+    user: User
+    now: datetime
+    handover_pairs: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+    @property
+    def sees_identities(self) -> bool:
+        return RANK[self.user.role] >= RANK[Role.MANAGER]
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: Sequence[Inquiry]
+    next_after: int | None
+
+
+# An ORDER BY expression; Any because SQLAlchemy types columns and CASEs differently.
+OrderKey = Any
+
+OPEN = Inquiry.status.in_(OPEN_STATUSES)
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """Open, clock running, and past its due time."""
+    return and_(OPEN, Inquiry.clock_running.is_(True), Inquiry.due_at < now)
+
+
+def end_of_today(viewer: Viewer) -> datetime:
+    """Midnight ending the viewer's local day: "due today" is the viewer's today."""
+    zone = ZoneInfo(viewer.user.timezone)
+    today = viewer.now.astimezone(zone).date()
+    return datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def tab_condition(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
+    """The WHERE clause that defines ``tab`` for ``viewer``."""
+    me = viewer.user.id
+    if tab is Tab.NEEDS_ACTION:
+        return and_(
+            OPEN,
+            or_(
+                Inquiry.status == Status.NEW,
+                and_(Inquiry.assignee_id == me, Inquiry.status != Status.AWAITING_JOURNALIST),
+                overdue(viewer.now),
+            ),
+        )
+    if tab is Tab.MINE:
+        return and_(OPEN, Inquiry.assignee_id == me)
+    if tab is Tab.UNASSIGNED:
+        return and_(OPEN, Inquiry.assignee_id.is_(None))
+    if tab is Tab.AWAITING:
+        return Inquiry.status == Status.AWAITING_JOURNALIST
+    if tab is Tab.FOLLOW_UPS:
+        return and_(Inquiry.assignee_id == me, Inquiry.follow_up_due_at < end_of_today(viewer))
+    if tab is Tab.HANDOVER:
+        return handover_condition(viewer.handover_pairs)
+    if tab is Tab.OPEN:
+        return OPEN
+    return ~OPEN
+
+
+def handover_condition(pairs: frozenset[tuple[int, int]]) -> ColumnElement[bool]:
+    """Open inquiries still routed to a contact of a phase that has ended."""
+    if not pairs:
+        return false()
+    return and_(OPEN, tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(sorted(pairs)))
+
+
+def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
+    """(mission, contact) pairs whose contact no longer serves the mission's phase.
+
+    An officer linked to a contact sees the missions that contact serves now; managers
+    and officers without a contact see every mission's handover.
+    """
+    missions = db.session.scalars(
+        select(Mission).options(selectinload(Mission.phase_assignments))
+    ).all()
+    pairs: set[tuple[int, int]] = set()
+    for mission in missions:
+        current = {c.id for c in mission.contacts_for(phases.phase_at(mission, now))}
+        if not current or not serves(user, current):
+            continue
+        earlier = {a.contact_id for a in mission.phase_assignments} - current
+        pairs.update((mission.id, contact_id) for contact_id in earlier)
+    return frozenset(pairs)
+
+
+def serves(user: User, current_contacts: set[int]) -> bool:
+    if user.contact_id is None or RANK[user.role] >= RANK[Role.MANAGER]:
+        return True
+    return user.contact_id in current_contacts
+
+
+def filter_condition(filters: Filters, viewer: Viewer) -> ColumnElement[bool]:
+    """The officer's filters as one WHERE clause."""
+    clauses: list[ColumnElement[bool]] = []
+    if filters.mission_id is not None:
+        clauses.append(Inquiry.mission_id == filters.mission_id)
+    if filters.phase is not None:
+        clauses.append(Inquiry.phase_at_receipt == filters.phase)
+    if filters.status is not None:
+        clauses.append(Inquiry.status == filters.status)
+    if filters.unassigned:
+        clauses.append(Inquiry.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        clauses.append(Inquiry.assignee_id == filters.assignee_id)
+    if filters.request_type is not None:
+        clauses.append(Inquiry.request_type == filters.request_type)
+    if filters.media_type is not None:
+        clauses.append(Inquiry.media_type == filters.media_type)
+    if filters.text:
+        clauses.append(text_match(filters.text, viewer))
+    return and_(true(), *clauses)
+
+
+def text_match(text: str, viewer: Viewer) -> ColumnElement[bool]:
+    """Reference, subject, and the journalist's name and outlet where the viewer may see them.
+
+    A sensitive journalist's name must not be findable by someone not allowed to read it.
+    """
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    def like(column: Any) -> ColumnElement[bool]:
+        return column.ilike(pattern, escape="\\")
+
+    identity = or_(like(Inquiry.name), like(Inquiry.outlet))
+    if not viewer.sees_identities:
+        allowed = or_(Inquiry.sensitive.is_(False), Inquiry.assignee_id == viewer.user.id)
+        identity = and_(allowed, identity)
+    return or_(like(Inquiry.reference), like(Inquiry.subject), identity)
+
+
+def tab_counts(viewer: Viewer, filters: Filters) -> dict[Tab, int]:
+    """Every tab's count under the current filters, in one query."""
+    columns = [func.count().filter(tab_condition(tab, viewer)).label(tab.value) for tab in Tab]
+    row = db.session.execute(
+        select(*columns).select_from(Inquiry).where(filter_condition(filters, viewer))
+    ).one()
+    return {tab: int(row._mapping[tab.value] or 0) for tab in Tab}
+
+
+def order_keys(tab: Tab) -> list[tuple[OrderKey, bool]]:
+    """(expression, ascending) pairs: the urgency order, or most recent first when closed.
+
+    Urgency: running clocks first (so overdue ones lead, since their due time is
+    earliest), then nearest due time, then accreditation requests, then oldest received.
+    """
+    if tab is Tab.CLOSED:
+        return [(Inquiry.updated_at, False), (Inquiry.id, False)]
+    return [
+        (case((Inquiry.clock_running.is_(True), 0), else_=1), True),
+        (Inquiry.due_at, True),
+        (case((Inquiry.request_type == RequestType.ACCREDITATION, 0), else_=1), True),
+        (Inquiry.received_at, True),
+        (Inquiry.id, True),
+    ]
+
+
+def keyset_after(keys: list[tuple[OrderKey, bool]], anchor: int) -> ColumnElement[bool]:
+    """Rows strictly after the inquiry ``anchor`` in the order ``keys``.
+
+    Keyset pagination: page 500 costs what page 1 costs, unlike OFFSET.
+    """
+    values = select(*(expression for expression, _ in keys)).where(Inquiry.id == anchor)
+    anchor_row = db.session.execute(values).one_or_none()
+    if anchor_row is None:
+        return true()
+    clauses = []
+    for index, (expression, ascending) in enumerate(keys):
+        value = anchor_row[index]
+        beyond = expression > value if ascending else expression < value
+        equal_before = [keys[i][0] == anchor_row[i] for i in range(index)]
+        clauses.append(and_(*equal_before, beyond))
+    return or_(*clauses)
+
+
+def queue_page(
+    tab: Tab, viewer: Viewer, filters: Filters, after: int | None = None, size: int = 50
+) -> QueuePage:
+    """One page of ``tab``: at most ``size`` rows after the inquiry ``after``."""
+    keys = order_keys(tab)
+    statement = (
+        select(Inquiry)
+        .options(
+            joinedload(Inquiry.mission),
+            joinedload(Inquiry.routed_contact),
+            joinedload(Inquiry.assignee),
+        )
+        .where(tab_condition(tab, viewer), filter_condition(filters, viewer))
+        .order_by(*(expression if asc else expression.desc() for expression, asc in keys))
+        .limit(size + 1)
+    )
+    if after is not None:
+        statement = statement.where(keyset_after(keys, after))
+    rows = db.session.scalars(statement).unique().all()
+    next_after = rows[size - 1].id if len(rows) > size else None
+    return QueuePage(rows[:size], next_after)

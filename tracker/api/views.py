@@ -7,9 +7,11 @@ from datetime import datetime
 
 from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from tracker import clock, phases, phones
-from tracker.choices import Topic
+from tracker.auth.policy import require_role
+from tracker.choices import Role, Topic
 from tracker.missions import queries
 from tracker.models import Contact
 
@@ -62,3 +64,11 @@ def mission_contacts(slug: str) -> ResponseReturnValue:
         topic=topic,
         contacts=[contact_json(contact) for contact in contacts],
     )
+
+
+@bp.get("/me")
+@require_role(Role.PRESS_OFFICER)
+def me() -> ResponseReturnValue:
+    """Who the session (or, later, the API token) belongs to: a check for integrations."""
+    user = current_user
+    return jsonify(email=user.email, name=user.name, role=user.role.value)

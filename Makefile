@@ -33,8 +33,8 @@ seed: migrate
 	$(FLASK) missions load $(SEED)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check tracker tests
-	$(BIN)/ruff format --check tracker tests
+	$(BIN)/ruff check tracker tests benchmarks
+	$(BIN)/ruff format --check tracker tests benchmarks
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy

@@ -113,9 +113,8 @@ def run(app, args) -> None:  # type: ignore[no-untyped-def]
         insert(Inquiry), rows(mission.id, contact_ids, [u.id for u in users], args.rows)
     )
     db.session.commit()
-    print(
-        f"built {args.rows} inquiries in {time.perf_counter() - started:.1f} s on {db.engine.dialect.name}"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"built {args.rows} inquiries in {elapsed:.1f} s on {db.engine.dialect.name}")
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = users[0].get_id()

@@ -43,6 +43,8 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "desk.log_response": (Role.PRESS_OFFICER, ("POST",)),
     "desk.set_sensitive": (Role.PRESS_OFFICER, ("POST",)),
     "desk.status": (Role.PRESS_OFFICER, ("POST",)),
+    "stats.index": (Role.MANAGER, ("GET",)),
+    "admin.index": (Role.ADMIN, ("GET",)),
     "auth.logout": (PUBLIC, ("POST",)),  # last: it ends the walker's session
 }
 RANK = {None: 0, Role.PRESS_OFFICER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
@@ -93,6 +95,8 @@ def test_each_role_gets_what_the_policy_says(
             if allowed:
                 assert response.status_code not in (401, 403, 500), where
                 assert "/login?next=" not in response.headers.get("Location", ""), where
+            elif walker is not None:
+                assert response.status_code == 403, where
             elif path.startswith("/api/"):
                 assert response.status_code == 401, where
                 assert response.is_json and "error" in response.get_json(), where

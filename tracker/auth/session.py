@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.typing import ResponseReturnValue
 
-from tracker.auth.policy import unauthenticated
+from tracker.auth.policy import has_role, unauthenticated
+from tracker.choices import Role
 from tracker.extensions import db, login_manager
 from tracker.models import User
 
@@ -29,6 +30,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(on_unauthorized)
+    # Templates show links by role with the same rule the views enforce.
+    app.add_template_global(has_role)
+    app.add_template_global(Role)
     # "basic": a session seen from a new address is marked not fresh. Not "strong", which
     # would log out officers whose phones change networks while travelling with the expert.
     login_manager.session_protection = "basic"

@@ -1,5 +1,6 @@
 """The typed models, one module per part of the domain."""
 
+from tracker.models.audit import AuditEvent
 from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (
     Contact,
@@ -9,9 +10,12 @@ from tracker.models.missions import (
     RoutingRule,
     RoutingRuleContact,
 )
-from tracker.models.users import LoginThrottle, User
+from tracker.models.outbox import OutboxMessage, OutboxStatus
+from tracker.models.users import ApiToken, LoginThrottle, User
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
     "Contact",
     "FollowUp",
     "Inquiry",
@@ -19,6 +23,8 @@ __all__ = [
     "LoginThrottle",
     "Mission",
     "MissionEvent",
+    "OutboxMessage",
+    "OutboxStatus",
     "PhaseAssignment",
     "RoutingRule",
     "RoutingRuleContact",

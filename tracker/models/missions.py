@@ -93,6 +93,8 @@ class Contact(Base):
     phones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     email: Mapped[str | None] = mapped_column(sa.String(254))
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # A contact with inquiries is never deleted (they keep pointing at it): deactivated.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     def __repr__(self) -> str:
         return f"<Contact {self.key}>"

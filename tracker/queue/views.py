@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,8 @@ from tracker.choices import Role
 from tracker.extensions import db
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bulk_actions, handover, queries
+from tracker.queue.blueprint import bp
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
-
-bp = Blueprint("queue", __name__)
 
 PAGE_SIZE = 50
 

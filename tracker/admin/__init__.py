@@ -1,0 +1,1 @@
+"""Administration in the browser: missions, contacts, phase assignments, routing rules, users."""

@@ -1,0 +1,1 @@
+"""Mail: the transactional outbox, its sender, the messages, reminders and the digest."""

@@ -1,0 +1,1 @@
+"""Managers' statistics: SQL aggregates in queries.py, thin views, server-rendered SVG charts."""

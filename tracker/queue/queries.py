@@ -162,23 +162,26 @@ def serves(user: User, current_contacts: set[int]) -> bool:
     return user.contact_id in current_contacts
 
 
+# Filters that ask a column to equal the chosen value.
+EQUALITY_FILTERS = {
+    "mission_id": Inquiry.mission_id,
+    "phase": Inquiry.phase_at_receipt,
+    "status": Inquiry.status,
+    "assignee_id": Inquiry.assignee_id,
+    "request_type": Inquiry.request_type,
+    "media_type": Inquiry.media_type,
+}
+
+
 def filter_condition(filters: Filters, viewer: Viewer) -> ColumnElement[bool]:
     """The officer's filters as one WHERE clause."""
-    clauses: list[ColumnElement[bool]] = []
-    if filters.mission_id is not None:
-        clauses.append(Inquiry.mission_id == filters.mission_id)
-    if filters.phase is not None:
-        clauses.append(Inquiry.phase_at_receipt == filters.phase)
-    if filters.status is not None:
-        clauses.append(Inquiry.status == filters.status)
+    clauses: list[ColumnElement[bool]] = [
+        column == getattr(filters, name)
+        for name, column in EQUALITY_FILTERS.items()
+        if getattr(filters, name) is not None
+    ]
     if filters.unassigned:
         clauses.append(Inquiry.assignee_id.is_(None))
-    elif filters.assignee_id is not None:
-        clauses.append(Inquiry.assignee_id == filters.assignee_id)
-    if filters.request_type is not None:
-        clauses.append(Inquiry.request_type == filters.request_type)
-    if filters.media_type is not None:
-        clauses.append(Inquiry.media_type == filters.media_type)
     if filters.text:
         clauses.append(text_match(filters.text, viewer))
     return and_(true(), *clauses)

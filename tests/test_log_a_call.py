@@ -122,3 +122,16 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_stored(
     assert error and message in error.group(1)
     assert "Live interview tonight" in page
     assert count() == 0
+
+
+def test_the_acknowledgement_names_the_officer_who_took_the_call(
+    client: FlaskClient, officer: User, mission: Mission
+) -> None:
+    from tracker.models import OutboxMessage
+
+    client.post("/inquiries/new", data=call(mission, take_it="y", email="marat@khabar.kz"))
+    acknowledgement = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == "marat@khabar.kz")
+    ).one()
+    assert "Karen Blanc" in acknowledgement.body_text
+    assert "Leila Duisekova" not in acknowledgement.body_text

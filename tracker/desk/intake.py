@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker import clock
+from tracker import clock, routing
 from tracker.auth.policy import require_role
 from tracker.choices import Channel, Role
 from tracker.desk import services
@@ -19,7 +19,7 @@ from tracker.desk.blueprint import bp
 from tracker.desk.intake_forms import LoggedInquiryForm
 from tracker.extensions import db
 from tracker.inquiries import intake, timeline
-from tracker.missions.queries import missions_by_timing
+from tracker.missions.queries import contact_ref, missions_by_timing
 from tracker.models import Inquiry, Mission, User
 
 
@@ -66,14 +66,19 @@ def log(form: LoggedInquiryForm, officer: User) -> tuple[Inquiry, str]:
     mission = db.session.scalars(select(Mission).where(Mission.id == int(form.mission.data))).one()
     now = clock.now()
     received_at = form.received_utc or now
+    taken = None
+    if form.take_it.data and officer.contact is not None:
+        reason = f"taken by {officer.name} when logging the call"
+        taken = routing.Decision(contact_ref(officer.contact), reason)
     receipt = intake.receive(
-        mission, form.to_request(), channel=Channel(form.channel.data), received_at=received_at
+        mission,
+        form.to_request(),
+        channel=Channel(form.channel.data),
+        received_at=received_at,
+        decision=taken,
     )
     inquiry = receipt.inquiry
     timeline.record(inquiry, "logged", f"Logged by {officer.name}", at=now, actor=officer)
     if form.take_it.data:
         services.claim(inquiry, officer, now)
-        if officer.contact is not None:
-            inquiry.routed_contact = officer.contact
-            inquiry.routing_reason = f"taken by {officer.name} when logging the call"
     return inquiry, receipt.status_token

@@ -22,6 +22,7 @@ from tracker.choices import PUBLIC_STATUS, ActorType, ResponseChannel, Status
 from tracker.extensions import db
 from tracker.formatting import format_instant
 from tracker.inquiries import clock, lifecycle, timeline
+from tracker.mail import notices
 from tracker.models import Contact, FollowUp, Inquiry, InquiryEvent, User
 
 
@@ -273,7 +274,9 @@ def log_response(
         set_clock(inquiry, clock.stop(clock_state(inquiry)))
     details = {"channel": channel.value, "text": said, "first": first}
     summary = RESPONSE_SUMMARIES[channel]
-    return record_change(inquiry, actor, now, "response", summary, public=True, **details)
+    event = record_change(inquiry, actor, now, "response", summary, public=True, **details)
+    notices.response_logged(db.session(), inquiry, channel, first=first, now=now)
+    return event
 
 
 # --- Follow-ups -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from tracker import phases, routing
 from tracker.choices import ActorType, Channel, MediaType, RequestType, Status, Topic
 from tracker.extensions import db
 from tracker.inquiries import clock, tokens
+from tracker.mail import notices
 from tracker.missions import queries
 from tracker.models import Inquiry, InquiryEvent, Mission
 
@@ -47,11 +48,20 @@ class Receipt:
 
 
 def receive(
-    mission: Mission, request: JournalistRequest, *, channel: Channel, received_at: datetime
+    mission: Mission,
+    request: JournalistRequest,
+    *,
+    channel: Channel,
+    received_at: datetime,
+    decision: routing.Decision | None = None,
 ) -> Receipt:
-    """Record a new inquiry, routed by the rules in force at ``received_at``."""
+    """Record a new inquiry, routed by the rules in force at ``received_at``.
+
+    ``decision`` overrides the rules, for an officer who takes the call on themselves: the
+    acknowledgement must then name that officer, not whom the rules would have chosen.
+    """
     phase = phases.phase_at(mission, received_at)
-    decision = route(mission, request, phase)
+    decision = decision or route(mission, request, phase)
     number = next_number(mission)
     token = tokens.new_token()
     inquiry = Inquiry(
@@ -73,6 +83,9 @@ def receive(
     inquiry.events = opening_events(inquiry, channel, decision)
     db.session.add(inquiry)
     db.session.flush()
+    # The acknowledgement carries the token in clear, which exists only here. Queued in
+    # this transaction: the inquiry and its mail are committed together or not at all.
+    notices.inquiry_received(db.session(), inquiry, token, now=received_at)
     return Receipt(inquiry, token)
 
 

@@ -2,6 +2,65 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from functools import partial
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.policy import require_role
+from tracker.choices import Role
+from tracker.extensions import db
+from tracker.mail import outbox
+from tracker.mail.sealing import CannotUnseal, Sealer
+from tracker.models import OutboxMessage, OutboxStatus
 
 bp = Blueprint("outbox", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@require_role(Role.ADMIN)
+def index() -> ResponseReturnValue:
+    """The outbox, newest first, filtered by status; each mail readable in full."""
+    status = parse_status(request.args.get("status"))
+    before = request.args.get("before", type=int)
+    statement = (
+        select(OutboxMessage)
+        .options(selectinload(OutboxMessage.inquiry))
+        .order_by(OutboxMessage.id.desc())
+        .limit(PAGE_SIZE + 1)
+    )
+    if status is not None:
+        statement = statement.where(OutboxMessage.status == status)
+    if before is not None:
+        statement = statement.where(OutboxMessage.id < before)
+    rows = list(db.session.scalars(statement))
+    return render_template(
+        "outbox/index.html",
+        messages=rows[:PAGE_SIZE],
+        older=rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None,
+        status=status,
+        statuses=list(OutboxStatus),
+        counts=outbox.counts(db.session()),
+        mail_server=current_app.config.get("MAIL_SERVER"),
+        readable=partial(readable, Sealer.from_config(current_app.config)),
+    )
+
+
+def readable(sealer: Sealer, message: OutboxMessage, body: str) -> str:
+    """A body as it will be sent, status link included, for the admin to read or pass on."""
+    try:
+        return sealer.fill(body, message.sealed_secret)
+    except CannotUnseal as error:
+        return f"{body}\n\n[{error}]"
+
+
+def parse_status(raw: str | None) -> OutboxStatus | None:
+    """A status from the query string; anything unknown shows every status."""
+    try:
+        return OutboxStatus(raw) if raw else None
+    except ValueError:
+        return None

@@ -19,6 +19,8 @@ class OutboxStatus(Labelled):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Withdrawn before sending because it stopped being true (a reminder after a response).
+    CANCELLED = "cancelled"
 
 
 class OutboxMessage(Base):
@@ -47,5 +49,8 @@ class OutboxMessage(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # A secret the bodies need (the status token of an acknowledgement), encrypted with a
+    # key derived from SECRET_KEY; put into the bodies when sending, dropped once sent.
+    sealed_secret: Mapped[str | None] = mapped_column(sa.Text)
 
     inquiry: Mapped[Inquiry | None] = relationship()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -12,6 +21,7 @@ from tracker.extensions import csrf, db
 from tracker.inquiries import intake, tokens
 from tracker.missions import queries
 from tracker.models import Inquiry, InquiryEvent, Mission
+from tracker.public.calendar import mission_calendar
 from tracker.public.forms import InquiryForm
 
 bp = Blueprint("public", __name__)
@@ -46,6 +56,20 @@ def mission(slug: str) -> ResponseReturnValue:
         other_experts=queries.public_contacts(found, phase, Topic.OTHER_EXPERTS),
         schedule=queries.schedule(found),
     )
+
+
+@bp.get("/missions/<slug>/events.ics")
+def calendar(slug: str) -> ResponseReturnValue:
+    """The mission's days and press conference, for a journalist's calendar."""
+    found = mission_or_404(slug)
+    body = mission_calendar(
+        found,
+        now=clock.now(),
+        uid_domain=current_app.config.get("SERVER_NAME") or request.host.split(":")[0],
+        page_url=url_for(".mission", slug=found.slug, _external=True),
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{found.slug}.ics"'}
+    return Response(body, mimetype="text/calendar", headers=headers)
 
 
 # The form carries its own CSRF token and reports a stale one next to the text the

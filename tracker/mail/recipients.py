@@ -1,0 +1,50 @@
+"""Who in the press office is told about an inquiry."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.choices import Role
+from tracker.models import FollowUp, Inquiry, User
+
+
+def linked_officers(session: Session, contact_id: int | None) -> list[User]:
+    """The active accounts that answer as this public contact."""
+    if contact_id is None:
+        return []
+    statement = (
+        select(User).where(User.contact_id == contact_id, User.active.is_(True)).order_by(User.id)
+    )
+    return list(session.scalars(statement))
+
+
+def managers(session: Session) -> list[User]:
+    """The active managers: they hear of what nobody else would."""
+    statement = (
+        select(User).where(User.role == Role.MANAGER, User.active.is_(True)).order_by(User.id)
+    )
+    return list(session.scalars(statement))
+
+
+def for_new_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
+    """The routed contact's officers or, when the contact has no account, the managers."""
+    return linked_officers(session, inquiry.routed_contact_id) or managers(session)
+
+
+def for_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
+    """Whoever handles the inquiry now: its assignee, else as for a new inquiry."""
+    assignee = inquiry.assignee
+    if assignee is not None and assignee.active:
+        return [assignee]
+    return for_new_inquiry(session, inquiry)
+
+
+def for_follow_up(session: Session, follow_up: FollowUp) -> list[User]:
+    """The inquiry's assignee, else whoever planned the follow-up, else as for the inquiry."""
+    inquiry = follow_up.inquiry
+    if inquiry.assignee is not None and inquiry.assignee.active:
+        return [inquiry.assignee]
+    if follow_up.created_by is not None and follow_up.created_by.active:
+        return [follow_up.created_by]
+    return for_new_inquiry(session, inquiry)

@@ -129,7 +129,34 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:
+            # A streamed body (stream_with_context) holds the request's contexts until it
+            # is read through or closed: do both in that request's context, as a server's
+            # thread would, or Flask finds itself popping a context from another one.
+            response.response = ContextBoundBody(context, response.response)
+        return response
+
+
+class ContextBoundBody:
+    """Iterate, and close, a response body inside ``context``."""
+
+    def __init__(self, context: contextvars.Context, body: Any) -> None:
+        self.context = context
+        self.body = body
+        self.iterator = context.run(iter, body)
+
+    def __iter__(self) -> ContextBoundBody:
+        return self
+
+    def __next__(self) -> bytes:
+        return self.context.run(next, self.iterator)
+
+    def close(self) -> None:
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            self.context.run(close)
 
 
 @pytest.fixture

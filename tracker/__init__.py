@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.desk.blueprint import bp as desk_bp
     from tracker.mail.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.queue import export as _queue_export  # noqa: F401  (routes on queue_bp)
     from tracker.queue import views as _queue_views  # noqa: F401  (routes on queue_bp)
     from tracker.queue.blueprint import bp as queue_bp
     from tracker.stats.views import bp as stats_bp

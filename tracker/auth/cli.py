@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -10,13 +11,16 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.auth import passwords
+from tracker import clock
+from tracker.auth import passwords, tokens
 from tracker.auth.accounts import find_user
 from tracker.choices import Role
 from tracker.extensions import db
-from tracker.models import Contact, User
+from tracker.models import ApiToken, Contact, User
 
-users_cli = AppGroup("users", help="Create, list, change and deactivate press office accounts.")
+users_cli = AppGroup(
+    "users", help="Create, list, change and deactivate press office accounts; API tokens."
+)
 
 ROLE_NAMES = ", ".join(role.value for role in Role)
 NAME_MAX = 200
@@ -91,6 +95,68 @@ def deactivate_command(email: str) -> None:
     user.end_all_sessions()
     commit()
     click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for, e.g. the tool that uses it.")
+def token_command(email: str, label: str) -> None:
+    """Make an API token for an account and print it, this once only.
+
+    The token alone goes to standard output (TOKEN=$(flask --app tracker users token ...));
+    the note about it goes to standard error. Send it as "Authorization: Bearer <token>"
+    to /api/v1; it can do what the account's role allows.
+    """
+    user = existing_user(email)
+    try:
+        record, token = tokens.create(user, clock.now(), label)
+    except tokens.TokenError as error:
+        raise click.ClickException(str(error)) from None
+    commit()
+    named = f" ({record.label})" if record.label else ""
+    click.echo(
+        f"New API token {record.prefix}…{named} for {user.email}. It is shown only this once: "
+        "store it now.",
+        err=True,
+    )
+    click.echo(token)
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def tokens_command(email: str) -> None:
+    """List an account's API tokens: prefix, label, created, last used, revoked."""
+    user = existing_user(email)
+    records = tokens.tokens_of(user)
+    if not records:
+        click.echo(f"{user.email} has no API tokens. Make one: flask --app tracker users token")
+    for record in records:
+        click.echo(token_line(record))
+
+
+def token_line(record: ApiToken) -> str:
+    """One token, tab-separated, times in UTC to the minute."""
+    created = minutes(record.created_at)
+    used = minutes(record.last_used_at) if record.last_used_at else "never used"
+    revoked = f"revoked {minutes(record.revoked_at)}" if record.revoked_at else "active"
+    return f"{record.prefix}\t{record.label or '-'}\t{created}\t{used}\t{revoked}"
+
+
+def minutes(instant: datetime) -> str:
+    """ "2015-01-20T04:00+00:00": an instant as the users commands show it."""
+    return instant.isoformat(timespec="minutes")
+
+
+@users_cli.command("revoke-token")
+@click.argument("prefix")
+def revoke_token_command(prefix: str) -> None:
+    """Revoke an API token, named by its prefix (see users tokens): it stops working now."""
+    try:
+        record = tokens.revoke(prefix, clock.now())
+    except tokens.TokenError as error:
+        raise click.ClickException(str(error)) from None
+    commit()
+    click.echo(f"Revoked token {record.prefix} of {record.user.email}.")
 
 
 def valid_email(email: str) -> str:

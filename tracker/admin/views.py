@@ -1,20 +1,33 @@
-"""/admin: missions, contacts, phase assignments, routing rules, users."""
+"""/admin: the administration home, and the blueprint with every admin page on it.
+
+The pages live by area (missions.py, schedule.py, contacts.py, users.py), all on the one
+blueprint from blueprint.py; importing them here registers their routes.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from flask import render_template
 from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
 
-from tracker.auth.policy import require_role
-from tracker.choices import Role
+from tracker.admin import audit
+from tracker.admin import contacts as _contacts  # noqa: F401  (routes on bp)
+from tracker.admin import missions as _missions  # noqa: F401  (routes on bp)
+from tracker.admin import schedule as _schedule  # noqa: F401  (routes on bp)
+from tracker.admin import users as _users  # noqa: F401  (routes on bp)
+from tracker.admin.blueprint import bp
+from tracker.extensions import db
+from tracker.models import Contact, Mission, User
 
-bp = Blueprint("admin", __name__)
+__all__ = ["bp"]
 
 
 @bp.get("")
-@require_role(Role.ADMIN)
 def index() -> ResponseReturnValue:
-    """Placeholder until administration lands."""
-    return render_template_string(
-        '{% extends "base.html" %}{% block content %}<h1>Administration</h1>{% endblock %}'
-    )
+    """What can be administered, and the latest changes with who made them."""
+    counts = {
+        "missions": db.session.scalar(select(func.count()).select_from(Mission)),
+        "contacts": db.session.scalar(select(func.count()).where(Contact.active)),
+        "users": db.session.scalar(select(func.count()).where(User.active)),
+    }
+    return render_template("admin/index.html", counts=counts, events=audit.recent())

@@ -46,7 +46,10 @@ def _phone(raw: str) -> str:
 Zone = Annotated[str, AfterValidator(_zone)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+# Lengths match the database columns, so PostgreSQL never refuses what validation let by.
 Text = Annotated[str, Field(min_length=1, max_length=300)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Short = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class Strict(BaseModel):
@@ -54,17 +57,17 @@ class Strict(BaseModel):
 
 
 class ExpertSpec(Strict):
-    name: Text
+    name: Name
     title: Text
-    country: str | None = None
+    country: Short | None = None
 
 
 class EventSpec(Strict):
-    kind: Key
+    kind: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
     title: Text
     starts_at_local: datetime | None = None
-    when: str | None = None
-    venue: str | None = None
+    when: Text | None = None
+    venue: Text | None = None
     description: str | None = None
 
     @model_validator(mode="after")
@@ -78,9 +81,9 @@ class EventSpec(Strict):
 
 class ContactSpec(Strict):
     key: Key
-    name: Text
-    office: str | None = None
-    unit: str | None = None
+    name: Name
+    office: Short | None = None
+    unit: Name | None = None
     phones: list[Phone] = []
     email: EmailStr | None = None
     languages: list[str] = []
@@ -113,15 +116,16 @@ class MissionSpec(Strict):
     slug: Key
     reference_prefix: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$")]
     title: Text
-    country: Text
-    cities: list[str] = []
+    country: Short
+    cities: list[Short] = []
     first_day: date
     last_day: date
     timezone: Zone
     home_timezone: Zone
-    home_office: str = "Geneva"
+    home_office: Short = "Geneva"
     announced_on: date | None = None
-    response_target_hours: Annotated[float, Field(gt=0, le=168)] = 4
+    # At least one minute: the target is stored in whole minutes.
+    response_target_hours: Annotated[float, Field(ge=1 / 60, le=168)] = 4
     summary: str = ""
     source: str | None = None
     expert: ExpertSpec

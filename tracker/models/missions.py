@@ -52,8 +52,8 @@ class Mission(Base):
     )
 
     def contacts_for(self, phase: Phase) -> list[Contact]:
-        """The contacts assigned to ``phase``, in their public order."""
-        return [a.contact for a in self.phase_assignments if a.phase == phase]
+        """The active contacts assigned to ``phase``, in their public order."""
+        return [a.contact for a in self.phase_assignments if a.phase == phase and a.contact.active]
 
     def __repr__(self) -> str:
         return f"<Mission {self.slug}>"
@@ -136,7 +136,8 @@ class RoutingRule(Base):
 
     @property
     def contacts(self) -> list[Contact]:
-        return [link.contact for link in self.rule_contacts]
+        """The rule's active contacts, in its order (a deactivated one gets no inquiries)."""
+        return [link.contact for link in self.rule_contacts if link.contact.active]
 
 
 class RoutingRuleContact(Base):

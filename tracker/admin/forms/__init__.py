@@ -1,0 +1,108 @@
+"""What the admin forms share: the mission file's own rules, list inputs, row actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from flask_wtf import FlaskForm
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from wtforms import Field, HiddenField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired
+from wtforms.validators import ValidationError as FieldError
+
+
+def strip(value: Any) -> Any:
+    """Filter: surrounding spaces are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """Optional text: an empty field stores nothing rather than an empty string."""
+    return value or None
+
+
+def lines(text: str | None) -> list[str]:
+    """The non-empty lines of a textarea, stripped: one item per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def options(pairs: list[tuple[str, str]], prompt: str | None = None) -> list[SelectChoice]:
+    """Select choices, led by an empty one when ``prompt`` is given."""
+    lead = [SelectChoice("", prompt)] if prompt is not None else []
+    return [*lead, *(SelectChoice(value, label) for value, label in pairs)]
+
+
+class SpecRule:
+    """The mission file's rule for one field (``missions/spec.py``), with a message for people.
+
+    The browser then refuses exactly what ``flask missions load`` refuses: one rule, two
+    doors. Empty values are left to Optional / DataRequired.
+    """
+
+    def __init__(self, model: type[BaseModel], name: str, message: str) -> None:
+        info = model.model_fields[name]
+        self.adapter: TypeAdapter[Any] = TypeAdapter(
+            Annotated.__class_getitem__((info.annotation, *info.metadata))  # type: ignore[attr-defined]
+        )
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data in (None, ""):
+            return
+        try:
+            self.adapter.validate_python(field.data)
+        except ValidationError:
+            raise FieldError(self.message) from None
+
+
+def parse_day(field: StringField) -> date | None:
+    """The field's ``YYYY-MM-DD`` value as a date; an error next to it when unreadable."""
+    if not field.data:
+        return None
+    try:
+        return date.fromisoformat(field.data)
+    except ValueError:
+        raise FieldError("Write a date as YYYY-MM-DD, e.g. 2015-01-19.") from None
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+class RowForm(FlaskForm):
+    """A button form about one row of a list; the buttons post ``action``."""
+
+    item = HiddenField(validators=[InputRequired("The page lost which row this was: reload it.")])
+
+    @property
+    def item_id(self) -> int | None:
+        """The row's id, if the form carried a readable one."""
+        raw = self.item.data or ""
+        return int(raw) if raw.isdigit() else None
+
+
+class MoveForm(RowForm):
+    """Move a row of an ordered list up or down, or remove it."""
+
+    action = HiddenField(
+        validators=[AnyOf([*MOVES, "remove"], message="Use the buttons: up, down or remove.")]
+    )
+
+
+class ContactStateForm(RowForm):
+    """Deactivate, reactivate or delete a contact."""
+
+    action = HiddenField(
+        validators=[
+            AnyOf(["deactivate", "reactivate", "delete"], message="Use the buttons on the page.")
+        ]
+    )
+
+
+class AccountStateForm(RowForm):
+    """Deactivate or reactivate an account; accounts are never deleted (timelines name them)."""
+
+    action = HiddenField(
+        validators=[AnyOf(["deactivate", "reactivate"], message="Use the buttons on the page.")]
+    )

@@ -1,0 +1,219 @@
+"""Public contacts and press office accounts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import ValidationError as FieldError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker import phones
+from tracker.admin.forms import SpecRule, blank_to_none, lines, options, strip
+from tracker.admin.forms.missions import SLUG_RULE
+from tracker.admin.forms.schedule import active_contacts, contact_label
+from tracker.admin.services.contacts import ContactValues
+from tracker.admin.services.users import AccountValues
+from tracker.auth import passwords
+from tracker.choices import LANGUAGES, Role
+from tracker.extensions import db
+from tracker.missions.spec import ContactSpec
+from tracker.models import Contact, User
+from tracker.public.forms import zone_options
+
+ZONES = [value for value, _ in zone_options()]
+
+
+def sized(size: int) -> Length:
+    """At most ``size`` characters, the column's size."""
+    return Length(max=size, message=f"At most {size} characters.")
+
+
+def make_key(name: str) -> str:
+    """A contact key from a name: "Leila Duisekova" → "leila-duisekova"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80]
+
+
+def normalised_email(text: str) -> str:
+    """The address as stored: normalised and lower-cased, like the users commands do."""
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise FieldError(f"This email address is not valid: {error}") from None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes, which need no Ctrl-click."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ContactForm(FlaskForm):
+    """A press officer or unit as the public sees them."""
+
+    # Checked in validate_key only: left empty, it is made from the name.
+    key = StringField("Key", filters=[strip])
+    name = StringField(
+        "Name", [DataRequired("Give the contact's name."), sized(200)], filters=[strip]
+    )
+    office = StringField("Office", [Optional(), sized(100)], filters=[strip])
+    unit = StringField("Unit", [Optional(), sized(200)], filters=[strip])
+    phones = TextAreaField("Phone numbers", filters=[strip], render_kw={"rows": 3})
+    email = StringField("Email", [Optional(), sized(254)], filters=[strip])
+    languages = CheckboxesField("Languages", validate_choice=False)
+
+    def __init__(self, *args: Any, contact: Contact | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contact = contact
+        # Languages a mission file gave that the list lacks are kept, not silently dropped.
+        extra = [
+            (code, code)
+            for code in (contact.languages if contact else [])
+            if code not in dict(LANGUAGES)
+        ]
+        self.languages.choices = options([*LANGUAGES, *extra])
+        self.phones_e164: list[str] = []
+        self.email_normalised: str | None = None
+
+    @classmethod
+    def for_contact(cls, contact: Contact) -> ContactForm:
+        """The form filled with a stored contact, numbers in international format."""
+        form = cls(formdata=None, obj=contact, contact=contact)
+        form.phones.data = "\n".join(phones.display(number) for number in contact.phones)
+        return form
+
+    def validate_key(self, field: StringField) -> None:
+        if self.contact is not None:
+            return  # fixed once made: mission files and the CLI name contacts by it
+        field.data = field.data or make_key(self.name.data or "")
+        if not field.data:
+            raise FieldError("Give a key, e.g. leila-duisekova.")
+        SpecRule(ContactSpec, "key", SLUG_RULE)(self, field)
+        if db.session.scalar(select(Contact.id).where(Contact.key == field.data)):
+            raise FieldError(f"Another contact has the key {field.data}.")
+
+    def validate_phones(self, field: TextAreaField) -> None:
+        numbers = []
+        for place, raw in enumerate(lines(field.data), start=1):
+            try:
+                numbers.append(phones.normalise(raw))
+            except phones.InvalidPhoneNumber as error:
+                raise FieldError(f"Line {place} ({raw}): {error}") from None
+        self.phones_e164 = list(dict.fromkeys(numbers))  # the same number once
+
+    def validate_email(self, field: StringField) -> None:
+        if field.data:
+            self.email_normalised = normalised_email(field.data)
+
+    def validate_languages(self, field: CheckboxesField) -> None:
+        known = {choice.value for choice in field.choices}
+        if any(code not in known for code in field.data or []):
+            raise FieldError("Choose languages from the list.")
+
+    def values(self) -> ContactValues:
+        """The validated fields, for the service."""
+        return ContactValues(
+            name=self.name.data,
+            office=blank_to_none(self.office.data),
+            unit=blank_to_none(self.unit.data),
+            phones=self.phones_e164,
+            email=self.email_normalised,
+            languages=list(self.languages.data or []),
+        )
+
+
+def role_field() -> SelectField:
+    """One of the three roles."""
+    return SelectField(
+        "Role",
+        choices=options(Role.options()),
+        validate_choice=False,
+        default=Role.PRESS_OFFICER.value,
+        validators=[AnyOf([r.value for r in Role], message="Choose a role.")],
+    )
+
+
+class AccountForm(FlaskForm):
+    """What an admin sets of an account: name, role, public contact, time zone."""
+
+    name = StringField(
+        "Name", [DataRequired("Give the person's name."), sized(200)], filters=[strip]
+    )
+    role = role_field()
+    contact = SelectField("Answers as (public contact)", validate_choice=False, default="")
+    timezone = SelectField(
+        "Reads times in",
+        choices=options(zone_options()),
+        validate_choice=False,
+        default="Europe/Zurich",
+        validators=[AnyOf(ZONES, message="Choose a time zone from the list.")],
+    )
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.contacts = active_contacts()
+        if user is not None and user.contact is not None:
+            self.contacts[str(user.contact.id)] = user.contact  # kept even if inactive
+        pairs = [(key, contact_label(c)) for key, c in self.contacts.items()]
+        self.contact.choices = options(pairs, "None")
+
+    @classmethod
+    def for_user(cls, user: User) -> AccountForm:
+        """The form filled with a stored account."""
+        form = cls(formdata=None, user=user)
+        form.name.data, form.role.data, form.timezone.data = (
+            user.name,
+            user.role.value,
+            user.timezone,
+        )
+        form.contact.data = str(user.contact_id) if user.contact_id else ""
+        return form
+
+    def validate_contact(self, field: SelectField) -> None:
+        if field.data and field.data not in self.contacts:
+            raise FieldError("Choose an active contact from the list, or none.")
+
+    def values(self) -> AccountValues:
+        """The validated fields, for the service."""
+        return AccountValues(
+            name=self.name.data,
+            role=Role(self.role.data),
+            contact=self.contacts.get(self.contact.data or ""),
+            timezone=self.timezone.data,
+        )
+
+
+class NewAccountForm(AccountForm):
+    """A new account: its login address and a first password, checked like the CLI's."""
+
+    email = StringField(
+        "Email (the login)", [DataRequired("Give the email address."), sized(254)], filters=[strip]
+    )
+    password = PasswordField("Password", [InputRequired("Choose a password.")])
+    confirm = PasswordField("Password again", [InputRequired("Type the password again.")])
+
+    def validate_email(self, field: StringField) -> None:
+        field.data = normalised_email(field.data)
+        taken = select(User.id).where(func.lower(User.email) == field.data)
+        if db.session.scalar(taken) is not None:
+            raise FieldError("An account with this address exists already.")
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = passwords.password_problem(
+            field.data, [self.email.data or "", self.name.data or ""]
+        )
+        if problem:
+            raise FieldError(problem)
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.password.data:
+            raise FieldError("The two passwords differ.")

@@ -1,0 +1,120 @@
+"""/admin/missions: a mission's details and its events."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from tracker.admin import audit
+from tracker.admin.blueprint import actor, bp, done, edited, mission_or_404, refuse, row_or_404
+from tracker.admin.forms import MOVES, MoveForm
+from tracker.admin.forms.missions import EventForm, MissionForm
+from tracker.admin.services import Refused
+from tracker.admin.services import missions as service
+from tracker.extensions import db
+from tracker.models import Mission, MissionEvent
+
+
+@bp.get("/missions")
+def missions() -> ResponseReturnValue:
+    """Every mission, latest first."""
+    rows = db.session.scalars(select(Mission).order_by(Mission.first_day.desc())).all()
+    return render_template("admin/missions.html", missions=rows)
+
+
+@bp.route("/missions/new", methods=["GET", "POST"])
+def new_mission() -> ResponseReturnValue:
+    """Create a mission; its contacts, events and rules come next."""
+    form = MissionForm()
+    if form.validate_on_submit():
+        created = service.create_mission(db.session(), actor(), form.values())
+        message = f"Mission {created.slug} created. Now add its events, contacts and rules."
+        return done(message, "admin.mission", slug=created.slug)
+    code = 422 if form.is_submitted() else 200
+    return render_template("admin/mission.html", form=form, mission=None), code
+
+
+@bp.route("/missions/<slug>", methods=["GET", "POST"])
+def mission(slug: str) -> ResponseReturnValue:
+    """A mission's details, and its history."""
+    found = mission_or_404(slug)
+    if request.method == "GET":
+        return render_mission(found, MissionForm.for_mission(found))
+    form = MissionForm(mission=found)
+    if form.validate():
+        try:
+            changed = service.update_mission(db.session(), actor(), found, form.values())
+        except Refused as refused:
+            refuse(form, refused, "slug")
+        else:
+            message = "Saved." if changed else "Nothing to change."
+            return done(message, "admin.mission", slug=found.slug)
+    return render_mission(found, form, 422)
+
+
+def render_mission(found: Mission, form: MissionForm, code: int = 200) -> ResponseReturnValue:
+    """The details page, with the mission's audit trail."""
+    inquiries = service.inquiry_count(db.session(), found)
+    if inquiries:
+        # Shown but not editable: the service would refuse a change anyway.
+        form.slug.render_kw = form.reference_prefix.render_kw = {"readonly": True}
+    page = render_template(
+        "admin/mission.html",
+        form=form,
+        mission=found,
+        inquiries=inquiries,
+        history=audit.history(found),
+    )
+    return page, code
+
+
+@bp.route("/missions/<slug>/events", methods=["GET", "POST"])
+def events(slug: str) -> ResponseReturnValue:
+    """The mission's events; ``?edit=ID`` puts one in the form."""
+    found = mission_or_404(slug)
+    event = edited(MissionEvent, mission_id=found.id)
+    if request.method == "GET":
+        blank = EventForm(formdata=None, mission=found)
+        return render_events(found, EventForm.for_event(found, event) if event else blank, event)
+    form = EventForm(mission=found)
+    if not form.validate():
+        return render_events(found, form, event, 422)
+    if event is None:
+        service.add_event(db.session(), actor(), found, form.values())
+        return done("Event added.", "admin.events", slug=slug)
+    changed = service.update_event(db.session(), actor(), found, event, form.values())
+    return done("Event saved." if changed else "Nothing to change.", "admin.events", slug=slug)
+
+
+@bp.post("/missions/<slug>/events/row")
+def event_row(slug: str) -> ResponseReturnValue:
+    """Move an event up or down the list, or remove it."""
+    found = mission_or_404(slug)
+    form = MoveForm()
+    if not form.validate():
+        return render_events(found, EventForm(formdata=None, mission=found), None, 422, form)
+    event = row_or_404(MissionEvent, form.item_id, mission_id=found.id)
+    if form.action.data == "remove":
+        service.remove_event(db.session(), actor(), found, event)
+        return done(f"Event “{event.title}” removed.", "admin.events", slug=slug)
+    try:
+        place = service.move_event(db.session(), actor(), found, event, MOVES[form.action.data])
+    except Refused as refused:
+        refuse(form, refused, "action")
+        return render_events(found, EventForm(formdata=None, mission=found), None, 422, form)
+    return done(f"“{event.title}” is now number {place}.", "admin.events", slug=slug)
+
+
+def render_events(
+    found: Mission,
+    form: EventForm,
+    editing: MissionEvent | None,
+    code: int = 200,
+    row_form: MoveForm | None = None,
+) -> ResponseReturnValue:
+    """The events page: the list with its buttons, and the add or edit form."""
+    page = render_template(
+        "admin/events.html", mission=found, form=form, editing=editing, row_form=row_form
+    )
+    return page, code

@@ -14,6 +14,9 @@ from tracker.auth.policy import require_role
 from tracker.choices import Role, Topic
 from tracker.missions import queries
 from tracker.models import Contact
+from tracker.stats import export as stats_export
+from tracker.stats import queries as stats_queries
+from tracker.stats.scope import scope_from_args
 
 bp = Blueprint("api", __name__)
 
@@ -69,6 +72,15 @@ def mission_contacts(slug: str) -> ResponseReturnValue:
 @bp.get("/me")
 @require_role(Role.PRESS_OFFICER)
 def me() -> ResponseReturnValue:
-    """Who the session (or, later, the API token) belongs to: a check for integrations."""
+    """Who the session or the API token belongs to: a check for integrations."""
     user = current_user
     return jsonify(email=user.email, name=user.name, role=user.role.value)
+
+
+@bp.get("/stats")
+@require_role(Role.MANAGER)
+def stats() -> ResponseReturnValue:
+    """The managers' figures: ?mission=<slug>&from=<date>&to=<date> (no mission: all)."""
+    now = clock.now()
+    scope = scope_from_args(request.args, now)
+    return jsonify(stats_export.report_json(stats_queries.build_report(scope, now)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import cache
 from typing import Any
 
 from babel.dates import format_datetime
@@ -65,6 +66,12 @@ def when(instant: datetime | None, zone: str, language: str = FALLBACK) -> str:
     return f"{words} ({zone}, {offset_label(local)})"
 
 
+@cache
+def warn_no_server_name() -> None:
+    """Say it once per process: a command queuing a hundred mails needs one warning."""
+    current_app.logger.warning("SERVER_NAME is not set: mail links have no host")
+
+
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute address for a mail.
 
@@ -73,7 +80,7 @@ def external_url(endpoint: str, **values: Any) -> str:
     """
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for(endpoint, _external=True, **values)
-    current_app.logger.warning("SERVER_NAME is not set: mail links have no host")
+    warn_no_server_name()
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 

@@ -38,11 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from tracker import database, models  # noqa: F401  (models register their tables)
+    from tracker import database, models, security  # noqa: F401  (models register tables)
     from tracker.auth import session
 
     db.init_app(app)
     session.init_app(app)
+    security.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     database.configure_sqlite()

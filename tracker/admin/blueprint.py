@@ -6,17 +6,16 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from tracker.admin.services import Refused
-from tracker.auth.policy import require_role
+from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
-from tracker.models import Mission, User
+from tracker.models import Mission
 
 bp = Blueprint("admin", __name__)
 
@@ -28,10 +27,7 @@ def admins_only() -> ResponseReturnValue | None:
     return None
 
 
-def actor() -> User:
-    """The logged-in admin as a model instance (not Flask-Login's proxy)."""
-    user: User = current_user._get_current_object()
-    return user
+actor = signed_in_user
 
 
 def mission_or_404(slug: str) -> Mission:

@@ -29,6 +29,16 @@ def has_role(user: Any, role: Role) -> bool:
     return RANK[user.role] >= RANK[role]
 
 
+def signed_in_user() -> User:
+    """The logged-in user as a model instance, not Flask-Login's proxy.
+
+    Services take a ``User`` (they compare ids, keep it on rows); views behind
+    ``require_role`` call this to hand them one.
+    """
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user
+
+
 def can_see_identity(user: User, inquiry: Inquiry) -> bool:
     """A sensitive inquiry's journalist is visible to its assignee and to managers only."""
     if not inquiry.sensitive:

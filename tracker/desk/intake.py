@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import clock, routing
-from tracker.auth.policy import require_role
+from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Channel, Role
 from tracker.desk import services
 from tracker.desk.blueprint import bp
@@ -34,7 +33,7 @@ def mission_options() -> list[tuple[str, str]]:
 @require_role(Role.PRESS_OFFICER)
 def new_inquiry() -> ResponseReturnValue:
     """Log a call (or an email, or a visit) as an inquiry in under a minute."""
-    officer: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    officer = signed_in_user()
     options = mission_options()
     first_zone = first_mission_zone(options)
     form = LoggedInquiryForm(

@@ -14,20 +14,19 @@ from typing import TypeVar
 from babel import Locale
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import clock
-from tracker.auth.policy import can_see_identity, require_role
+from tracker.auth.policy import can_see_identity, require_role, signed_in_user
 from tracker.choices import LANGUAGES, ResponseChannel, Role, Status
 from tracker.desk import forms, services
 from tracker.desk.blueprint import bp
 from tracker.extensions import db
 from tracker.inquiries import clock as response_clock
 from tracker.inquiries import lifecycle
-from tracker.models import FollowUp, Inquiry, InquiryEvent, User
+from tracker.models import FollowUp, Inquiry, InquiryEvent
 
 Form = TypeVar("Form", bound=forms.ActionForm)
 
@@ -57,10 +56,7 @@ REFUSAL_FIELD: dict[type[forms.ActionForm], str] = {
 }
 
 
-def officer() -> User:
-    """The logged-in user as a model instance (not Flask-Login's proxy)."""
-    user: User = current_user._get_current_object()
-    return user
+officer = signed_in_user
 
 
 def inquiry_or_404(reference: str) -> Inquiry:

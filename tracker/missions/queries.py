@@ -106,8 +106,7 @@ def public_contacts(mission: Mission, phase: Phase, topic: Topic) -> list[Contac
     """Whom the public should call for ``topic`` during ``phase``, in listed order."""
     rules, by_phase = routing_inputs(mission)
     refs = routing.public_candidates(rules, topic, phase, by_phase)
-    contacts = {
-        c.id: c
-        for c in db.session.scalars(select(Contact).where(Contact.id.in_([ref.id for ref in refs])))
-    }
-    return [contacts[ref.id] for ref in refs]
+    # The mission already holds these contacts (phase lists, rules): no second query.
+    loaded = {a.contact.id: a.contact for a in mission.phase_assignments}
+    loaded.update((c.id, c) for rule in mission.routing_rules for c in rule.contacts)
+    return [loaded[ref.id] for ref in refs]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.auth.policy import can_see_identity, require_role
+from tracker.auth.policy import can_see_identity, require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
 from tracker.models import Inquiry, Mission, User
@@ -37,7 +36,7 @@ def filter_form() -> FilterForm:
 
 def current_viewer() -> queries.Viewer:
     now = clock.now()
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = signed_in_user()
     return queries.Viewer(user, now, queries.handover_pairs(user, now))
 
 

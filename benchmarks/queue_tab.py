@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert
+from timing import p50_p95, timed
 
 from tracker import clock, create_app
 from tracker.choices import Channel, MediaType, Phase, RequestType, Status, Topic
@@ -69,16 +69,6 @@ def rows(mission_id: int, contact_ids: list[int], user_ids: list[int], count: in
             }
         )
     return out
-
-
-def timed(client, path: str, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return samples
 
 
 def main() -> None:
@@ -134,8 +124,7 @@ def run(app, args) -> None:  # type: ignore[no-untyped-def]
         client.get(path)
         per_page = len(statements)
         samples = timed(client, path, args.repeat)
-        p50 = statistics.median(samples)
-        p95 = statistics.quantiles(samples, n=20)[18]
+        p50, p95 = p50_p95(samples)
         print(f"{name:12} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({per_page} queries)")
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert
+from timing import p50_p95, timed
 
 from tracker import clock, create_app, phases
 from tracker.choices import Channel, MediaType, RequestType, Role, Status, Topic
@@ -97,17 +97,6 @@ def rows(missions: list[Mission], contact_ids: list[int], user_ids: list[int], c
     return out
 
 
-def timed(client, path: str, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(path)
-        response.get_data()
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    return samples
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -172,8 +161,7 @@ def run(app, args) -> None:  # type: ignore[no-untyped-def]
         client.get(path).get_data()
         per_page = len(statements)
         samples = timed(client, path, args.repeat)
-        p50 = statistics.median(samples)
-        p95 = statistics.quantiles(samples, n=20)[18]
+        p50, p95 = p50_p95(samples)
         print(f"{name:13} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({per_page} queries)")
 
 

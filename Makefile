@@ -8,12 +8,15 @@ FLASK  := $(BIN)/flask --app tracker
 PORT   ?= 5000
 SEED   := seed/kazakhstan-2015.toml
 
-.PHONY: run test setup migrate seed lint typecheck clean
+.PHONY: run test setup migrate seed lint typecheck bandit audit check clean translations translations-update load faults bench
 
-run: migrate seed
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+# Plain http on 127.0.0.1: cookies without the Secure flag, or the browser would not send
+# them back (elsewhere they are Secure unless set otherwise; see the README's Security).
+run: migrate seed translations
+	SESSION_COOKIE_SECURE=false REMEMBER_COOKIE_SECURE=false \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed translations
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed
@@ -33,6 +36,45 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(FLASK) missions load $(SEED)
 
+# The catalogues: translations/<lang>/LC_MESSAGES/messages.po (in git) compiled to .mo
+# (not in git) whenever the .po is newer. See the README's "Languages".
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+
+translations: $(PO_FILES:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing a translatable string: extract them all again and merge into every .po.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --ignore-dirs ".* __pycache__ node_modules" --project tracker \
+		--msgid-bugs-address press-office@example.org -w 100 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 --ignore-obsolete
+
+# A burst of concurrent form submissions under gunicorn (2 workers) on a throw-away
+# database, checked row by row and timed against a bare Flask-SQLAlchemy insert; SQLite,
+# then PostgreSQL too when DATABASE_URL is set. E.g. make load LOAD_ARGS="--requests 500".
+LOAD_ARGS ?= --requests 2000 --connections 16
+# DATABASE_URL when it names PostgreSQL (a SQLite DATABASE_URL is the app's own database).
+LOAD_PG = $(filter postgres%,$(DATABASE_URL))
+
+load: $(VENV)/.installed translations
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
+	$(if $(LOAD_PG),$(BIN)/python benchmarks/load.py $(LOAD_ARGS) --database-url '$(LOAD_PG)')
+
+# Workers killed mid-request (SQLite, and PostgreSQL when DATABASE_URL is set); with
+# DATABASE_URL on a local cluster, also PostgreSQL stopped for 4 s under load (needs root).
+faults: $(VENV)/.installed translations
+	$(BIN)/python benchmarks/faults.py $(if $(LOAD_PG),--database-url '$(LOAD_PG)')
+
+# Times the pages with 100,000 inquiries (a throw-away SQLite file, or a new schema in
+# DATABASE_URL's PostgreSQL) beside a bare Flask route and insert; see the README's
+# "Performance". Writes bench.json.
+BENCH_ARGS ?= --rows 100000 --json bench.json
+
+bench: $(VENV)/.installed translations
+	$(FLASK) bench $(BENCH_ARGS)
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tracker tests benchmarks
 	$(BIN)/ruff format --check tracker tests benchmarks
@@ -40,5 +82,16 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
+# Security lint of the package; every skipped finding has a `# nosec` with its reason.
+bandit: $(VENV)/.installed
+	$(BIN)/bandit -q -r tracker -c pyproject.toml
+
+# Known vulnerabilities in the installed packages, from PyPI's advisory data.
+audit: $(VENV)/.installed
+	$(BIN)/pip-audit --local --skip-editable --progress-spinner off
+
+# What CI runs before the tests: lint, format, types, security lint, vulnerable packages.
+check: lint typecheck bandit audit
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

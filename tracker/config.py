@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from limits import parse_many
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -25,16 +26,16 @@ class ConfigError(click.ClickException):
 
 
 DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": None,
     "DATABASE_URL": None,
     "PORT": 5000,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # Set both to true behind HTTPS (the README's deployment does); false lets
-    # `make run` work on plain http://127.0.0.1.
-    "SESSION_COOKIE_SECURE": False,
-    "REMEMBER_COOKIE_SECURE": False,
+    # None = secure unless debugging or testing (see secure_cookies_by_default); `make run`
+    # sets both to false, as it serves plain http://127.0.0.1, where a browser would
+    # refuse to send a Secure cookie back.
+    "SESSION_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SECURE": None,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_DURATION": timedelta(days=14),
@@ -47,14 +48,39 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
     "MAIL_USERNAME": None,
-    "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "tracker@localhost",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "tracker",
+    # Per client address (tracker/ratelimit.py). Far above a newsroom, even a press
+    # centre's Wi-Fi behind one address; far below a script.
+    "RATELIMIT_INQUIRY_FORM": "10 per minute; 60 per hour",
+    "RATELIMIT_STATUS_PAGE": "120 per minute",
+    "RATELIMIT_CONTACTS_API": "300 per minute",
+    "RATELIMIT_LOGIN": "30 per minute",
+    # How many proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header, so a
+    # client cannot pick the address its limits are counted under.
+    "TRUSTED_PROXIES": 0,
 }
+# No default for the secrets: SECRET_KEY is generated per instance (instance_secret_key),
+# MAIL_PASSWORD comes from the deployment. Outside the literal above because bandit's
+# hard-coded password check reads a None value there as the string "None".
+DEFAULTS.update(dict.fromkeys(("SECRET_KEY", "MAIL_PASSWORD")))
+
+RATE_LIMIT_SETTINGS = (
+    "RATELIMIT_INQUIRY_FORM",
+    "RATELIMIT_STATUS_PAGE",
+    "RATELIMIT_CONTACTS_API",
+    "RATELIMIT_LOGIN",
+)
 
 # Settings whose default is None still need a type to parse the environment with.
-NONE_DEFAULT_TYPES: dict[str, type] = {"MAX_CONTENT_LENGTH": int, "SERVER_NAME": str}
+NONE_DEFAULT_TYPES: dict[str, type] = {
+    "MAX_CONTENT_LENGTH": int,
+    "SERVER_NAME": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "REMEMBER_COOKIE_SECURE": bool,
+}
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -68,7 +94,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     validate(app.config)
+    secure_cookies_by_default(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
@@ -118,8 +146,37 @@ def validate(config: Mapping[str, Any]) -> None:
             f"RATELIMIT_STORAGE_URI must start with memory://, redis:// or rediss://, "
             f"got {storage!r}"
         )
+    for name in RATE_LIMIT_SETTINGS:
+        validate_rate_limit(name, config.get(name))
+    proxies = config.get("TRUSTED_PROXIES")
+    if not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be a number from 0 to 5, got {proxies!r}")
     if config.get("DATABASE_URL"):
         parse_database_url(str(config["DATABASE_URL"]))
+
+
+def validate_rate_limit(name: str, value: Any) -> None:
+    """A limit must parse, e.g. "10 per minute; 60 per hour", or it would fail per request."""
+    try:
+        parsed = parse_many(value) if isinstance(value, str) else []
+    except ValueError:
+        parsed = []
+    if not parsed:
+        raise ConfigError(
+            f"{name} must be a rate limit such as '10 per minute; 60 per hour', got {value!r}"
+        )
+
+
+def secure_cookies_by_default(app: Flask) -> None:
+    """Unset cookie security means Secure, except when debugging or testing.
+
+    Secure by default, so a deployment that forgets the setting still never sends a
+    session cookie over plain http; a deployment without HTTPS finds out at its first
+    login, not after a cookie has leaked.
+    """
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = not (app.debug or app.testing)
 
 
 def parse_database_url(raw: str) -> URL:
@@ -134,6 +191,22 @@ def parse_database_url(raw: str) -> URL:
     if backend == "sqlite":
         return url
     raise ConfigError(f"DATABASE_URL must be sqlite or postgresql, got {backend!r}")
+
+
+# Seconds to wait for PostgreSQL to accept a connection. Without a limit, a database host
+# that stops answering (rather than refusing) holds each request for minutes, until the
+# workers are all stuck; with it, the request gets the 503 page at once.
+POSTGRESQL_CONNECT_TIMEOUT = 5
+
+
+def engine_options(app: Flask) -> dict[str, Any]:
+    """The engine options, with a connect timeout on PostgreSQL unless one is given."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", POSTGRESQL_CONNECT_TIMEOUT)
+        options["connect_args"] = connect_args
+    return options
 
 
 def database_uri(app: Flask) -> str:

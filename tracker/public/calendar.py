@@ -62,7 +62,8 @@ def timed_event(
     mission: Mission, item: MissionEvent, now: datetime, uid_domain: str, page_url: str
 ) -> Event:
     """An event at its local time in the mission's zone."""
-    assert item.starts_at is not None
+    # Callers pass only timed events; the assert narrows the type for mypy.
+    assert item.starts_at is not None  # nosec B101
     start = item.starts_at.astimezone(ZoneInfo(mission.timezone))
     event = Event()
     event.add("uid", f"{mission.slug}.{item.kind}.{item.position}@{uid_domain}")

@@ -239,6 +239,9 @@ def parse_local(text: str, zone: str) -> datetime:
             continue
     else:
         raise ValueError("Write a date and time, e.g. 2015-01-27T11:00.")
+    # Near year 1 or 9999 the conversion to UTC would overflow; such years are typos.
+    if not 1990 <= local.year <= 2100:
+        raise ValueError("Give a year between 1990 and 2100.")
     tzinfo = ZoneInfo(zone)
     instant = local.replace(tzinfo=tzinfo).astimezone(UTC)
     # A wall time skipped when clocks go forward does not survive the round trip.

@@ -71,6 +71,7 @@ def set_fields(mission: Mission, spec: MissionSpec) -> None:
         "home_office": spec.home_office,
         "announced_on": spec.announced_on,
         "response_target_minutes": round(spec.response_target_hours * 60),
+        "retention_months": spec.retention_months,
         "summary": spec.summary.strip(),
         "source": spec.source,
     }

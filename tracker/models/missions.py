@@ -33,6 +33,9 @@ class Mission(Base):
     home_office: Mapped[str] = mapped_column(sa.String(100), default="Geneva")
     announced_on: Mapped[date | None] = mapped_column(sa.Date)
     response_target_minutes: Mapped[int] = mapped_column(default=240)
+    # Journalists' personal data of closed inquiries is anonymised this many months after
+    # the mission's last day (see tracker.privacy).
+    retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str | None] = mapped_column(sa.Text)
     # Last reference number handed out; incremented atomically by the intake service.

@@ -17,12 +17,14 @@ from tracker.admin.services.missions import EventValues, MissionValues
 from tracker.extensions import db
 from tracker.missions.spec import EventSpec, MissionSpec
 from tracker.models import Mission, MissionEvent
+from tracker.privacy.retention import DEFAULT_RETENTION_MONTHS
 from tracker.public.forms import parse_local_time, zone_options
 
 SLUG_RULE = "Lower-case letters, digits and dashes, starting with a letter or digit (at most 80)."
 TARGET_RULE = SpecRule(
     MissionSpec, "response_target_hours", "More than 0 and at most 168 hours (a week)."
 )
+RETENTION_RULE = SpecRule(MissionSpec, "retention_months", "From 1 to 120 months (ten years).")
 # /admin/missions/new is the page that creates missions.
 RESERVED_SLUGS = {"new"}
 
@@ -96,6 +98,11 @@ class MissionForm(FlaskForm):
         filters=[strip],
         default="4",
     )
+    retention_months = StringField(
+        "Keep journalists' details for (months after the visit)",
+        filters=[strip],
+        default="24",
+    )
     summary = TextAreaField("Summary", [Length(max=5000)], filters=[strip])
     source = StringField("Source", optional(300), filters=[strip])
 
@@ -109,6 +116,7 @@ class MissionForm(FlaskForm):
         form = cls(formdata=None, obj=mission, mission=mission)
         form.cities.data = "\n".join(mission.cities)
         form.response_target_hours.data = f"{mission.response_target_minutes / 60:g}"
+        form.retention_months.data = str(mission.retention_months)
         for day in (form.first_day, form.last_day, form.announced_on):
             day.data = day.data.isoformat() if day.data else ""
         return form
@@ -149,6 +157,24 @@ class MissionForm(FlaskForm):
             raise FieldError("At least one minute.")
         return round(hours * 60)
 
+    def validate_retention_months(self, field: StringField) -> None:
+        self.months_kept()
+
+    def months_kept(self) -> int:
+        """The retention period in whole months, within the mission file's bounds.
+
+        Left empty (or not sent, by a script written before the field existed), the
+        mission keeps its period, and a new one gets the default.
+        """
+        if not self.retention_months.data:
+            return self.mission.retention_months if self.mission else DEFAULT_RETENTION_MONTHS
+        try:
+            months = int(self.retention_months.data)
+        except ValueError:
+            raise FieldError("Write a whole number of months, e.g. 24.") from None
+        RETENTION_RULE(self, self.retention_months)
+        return months
+
     def validate_last_day(self, field: StringField) -> None:
         last = parse_day(field)
         try:
@@ -161,7 +187,8 @@ class MissionForm(FlaskForm):
     def values(self) -> MissionValues:
         """The validated fields, typed, for the service."""
         first, last = parse_day(self.first_day), parse_day(self.last_day)
-        assert first is not None and last is not None  # required and validated
+        # Required and validated above; the assert only narrows the type for mypy.
+        assert first is not None and last is not None  # nosec B101
         return MissionValues(
             slug=self.slug.data,
             reference_prefix=self.reference_prefix.data,
@@ -180,6 +207,7 @@ class MissionForm(FlaskForm):
             response_target_minutes=self.target_minutes(),
             summary=self.summary.data or "",
             source=blank_to_none(self.source.data),
+            retention_months=self.months_kept(),
         )
 
 

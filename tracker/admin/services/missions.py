@@ -35,6 +35,8 @@ class MissionValues:
     response_target_minutes: int
     summary: str
     source: str | None
+    # Months after the visit that journalists' data is kept (see tracker.privacy).
+    retention_months: int = 24
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""``flask --app tracker privacy …``: retention purge, a journalist's copy, erasure."""
+
+from __future__ import annotations
+
+import getpass
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.privacy import operations
+
+privacy_cli = AppGroup("privacy", help="Journalists' personal data: purge, export, erase.")
+
+BY_HELP = "Who runs this, for the record (default: the operating-system user)."
+
+
+def operator(by: str | None) -> str:
+    """The name recorded for the run: --by, else the OS user (the CLI has no login)."""
+    if by and by.strip():
+        return by.strip()
+    try:
+        return f"os:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "os:unknown"
+
+
+def checked_email(email: str) -> str:
+    email = email.strip()
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise click.ClickException(f"{email!r} is not an email address")
+    return email
+
+
+def inquiries(count: int) -> str:
+    return f"{count} inquiry" if count == 1 else f"{count} inquiries"
+
+
+def commit() -> None:
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        reason = str(getattr(error, "orig", error)).splitlines()[0]
+        raise click.ClickException(f"the database refused the change: {reason}") from None
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be anonymised; change nothing.")
+@click.option("--by", metavar="NAME", help=BY_HELP)
+def purge_command(dry_run: bool, by: str | None) -> None:
+    """Anonymise the closed inquiries of missions whose retention period has ended.
+
+    A mission keeps its journalists' data for its retention_months (default 24) after
+    its last day. Open inquiries are never purged. Statistics are unchanged.
+    """
+    result = operations.purge(db.session(), clock.now(), run_by=operator(by), dry_run=dry_run)
+    # A dry run changed nothing but its own record, which is kept too.
+    commit()
+    for reference in result.references:
+        click.echo(reference)
+    count = len(result.references)
+    if dry_run:
+        click.echo(f"Dry run: would anonymise {inquiries(count)}. Nothing was changed.")
+    else:
+        click.echo(f"Anonymised {inquiries(count)} past their retention period.")
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+@click.option("--by", metavar="NAME", help=BY_HELP)
+def export_command(email: str, by: str | None) -> None:
+    """Print as JSON everything held about the journalist with this EMAIL address."""
+    email = checked_email(email)
+    data, _ = operations.export(
+        db.session(),
+        email,
+        clock.now(),
+        run_by=operator(by),
+        secret_key=current_app.config["SECRET_KEY"],
+    )
+    commit()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+@click.option("--dry-run", is_flag=True, help="Say which inquiries would be anonymised.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--by", metavar="NAME", help=BY_HELP)
+def erase_command(email: str, dry_run: bool, yes: bool, by: str | None) -> None:
+    """Anonymise every inquiry of the journalist with this EMAIL, open ones included."""
+    email = checked_email(email)
+    found = [inquiry.reference for inquiry in operations.by_email(db.session(), email)]
+    if found and not dry_run and not yes:
+        click.confirm(
+            f"Anonymise {inquiries(len(found))} ({', '.join(found)})? This cannot be undone",
+            abort=True,
+        )
+    result = operations.erase(
+        db.session(),
+        email,
+        clock.now(),
+        run_by=operator(by),
+        secret_key=current_app.config["SECRET_KEY"],
+        dry_run=dry_run,
+    )
+    commit()
+    for reference in result.references:
+        click.echo(reference)
+    count = len(result.references)
+    if dry_run:
+        click.echo(f"Dry run: would anonymise {inquiries(count)}. Nothing was changed.")
+    elif count:
+        click.echo(f"Anonymised {inquiries(count)} given under this address.")
+    else:
+        click.echo("No inquiry gives this address: nothing to erase (the request is recorded).")
+
+
+@privacy_cli.command("runs")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+def runs_command(limit: int) -> None:
+    """List the latest privacy runs, newest first."""
+    for run in operations.recent_runs(db.session(), limit):
+        dry = " (dry run)" if run.dry_run else ""
+        click.echo(
+            f"{run.at.isoformat(timespec='seconds')}\t{run.kind.value}{dry}\t{run.run_by}"
+            f"\t{inquiries(run.inquiry_count)}"
+        )

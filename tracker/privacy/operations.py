@@ -1,0 +1,158 @@
+"""The privacy runs: purge past retention, export one journalist's data, erase it.
+
+Each run is recorded in ``privacy_runs``, dry runs included; the caller commits (a dry
+run commits only its record). Journalists are found by email, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.choices import OPEN_STATUSES
+from tracker.models import (
+    Inquiry,
+    Mission,
+    OutboxMessage,
+    PrivacyRun,
+    PrivacyRunKind,
+)
+from tracker.privacy.anonymise import anonymise
+from tracker.privacy.retention import retention_ends_at
+from tracker.privacy.serialise import inquiry_record, mail_record
+
+# An inquiry's timeline and follow-ups are read and rewritten with it: one query each for
+# the whole batch, not one per inquiry.
+WITH_HISTORY = (selectinload(Inquiry.events), selectinload(Inquiry.follow_ups))
+# Separates this use of SECRET_KEY from every other one (sessions, CSRF, sealing).
+EMAIL_HASH_CONTEXT = b"tracker privacy run email v1"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did (or, dry, would do): the inquiries' references, and its record."""
+
+    references: list[str]
+    run: PrivacyRun
+
+
+def email_hash(email: str, secret_key: str) -> str:
+    """A keyed hash of the address: it matches the same address later, and a copy of the
+    database alone does not let anyone test guesses against it."""
+    key = hmac.new(secret_key.encode(), EMAIL_HASH_CONTEXT, hashlib.sha256).digest()
+    return hmac.new(key, email.strip().casefold().encode(), hashlib.sha256).hexdigest()
+
+
+def due_for_purge(session: Session, now: datetime) -> list[Inquiry]:
+    """Closed inquiries not yet anonymised whose mission's retention ended before ``now``."""
+    missions = session.scalars(select(Mission)).all()
+    past = [mission.id for mission in missions if retention_ends_at(mission) <= now]
+    if not past:
+        return []
+    statement = (
+        select(Inquiry)
+        .where(
+            Inquiry.mission_id.in_(past),
+            Inquiry.status.not_in(OPEN_STATUSES),
+            Inquiry.anonymised_at.is_(None),
+        )
+        .options(*WITH_HISTORY)
+        .order_by(Inquiry.mission_id, Inquiry.number)
+    )
+    return list(session.scalars(statement))
+
+
+def purge(session: Session, now: datetime, *, run_by: str, dry_run: bool) -> RunResult:
+    """Anonymise every closed inquiry past its mission's retention."""
+    found = due_for_purge(session, now)
+    if not dry_run:
+        for inquiry in found:
+            anonymise(session, inquiry, now)
+    references = [inquiry.reference for inquiry in found]
+    run = record(session, PrivacyRunKind.PURGE, now, run_by, dry_run, references)
+    return RunResult(references, run)
+
+
+def by_email(session: Session, email: str) -> list[Inquiry]:
+    """Every inquiry that gave this address, whatever its case, oldest first."""
+    statement = (
+        select(Inquiry)
+        .where(func.lower(Inquiry.email) == email.strip().lower())
+        .options(*WITH_HISTORY)
+        .order_by(Inquiry.received_at, Inquiry.id)
+    )
+    return list(session.scalars(statement))
+
+
+def export(
+    session: Session, email: str, now: datetime, *, run_by: str, secret_key: str
+) -> tuple[dict[str, Any], PrivacyRun]:
+    """Everything held about the journalist with this address, as JSON-ready data."""
+    inquiries = by_email(session, email)
+    mails = mails_to(session, email)
+    data = {
+        "email": email.strip(),
+        "exported_at": now.isoformat(),
+        "inquiries": [inquiry_record(inquiry) for inquiry in inquiries],
+        "mails": [mail_record(mail) for mail in mails],
+    }
+    references = [inquiry.reference for inquiry in inquiries]
+    hashed = email_hash(email, secret_key)
+    run = record(session, PrivacyRunKind.EXPORT, now, run_by, False, references, hashed)
+    return data, run
+
+
+def mails_to(session: Session, email: str) -> list[OutboxMessage]:
+    statement = (
+        select(OutboxMessage)
+        .where(func.lower(OutboxMessage.to_address) == email.strip().lower())
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    return list(session.scalars(statement))
+
+
+def erase(
+    session: Session, email: str, now: datetime, *, run_by: str, secret_key: str, dry_run: bool
+) -> RunResult:
+    """Anonymise every inquiry of this address, open ones too: the journalist asked."""
+    found = by_email(session, email)
+    if not dry_run:
+        for inquiry in found:
+            anonymise(session, inquiry, now)
+    references = [inquiry.reference for inquiry in found]
+    hashed = email_hash(email, secret_key)
+    run = record(session, PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)
+    return RunResult(references, run)
+
+
+def record(
+    session: Session,
+    kind: PrivacyRunKind,
+    now: datetime,
+    run_by: str,
+    dry_run: bool,
+    references: list[str],
+    hashed_email: str | None = None,
+) -> PrivacyRun:
+    run = PrivacyRun(
+        kind=kind,
+        at=now,
+        run_by=run_by[:200],
+        email_hash=hashed_email,
+        dry_run=dry_run,
+        inquiry_count=len(references),
+        details={"references": references},
+    )
+    session.add(run)
+    return run
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[PrivacyRun]:
+    statement = select(PrivacyRun).order_by(PrivacyRun.at.desc(), PrivacyRun.id.desc())
+    return list(session.scalars(statement.limit(limit)))

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
-from tracker import clock, create_app
+from tracker import clock, create_app, i18n
 from tracker.choices import Channel, MediaType, RequestType, Role, Topic
 from tracker.extensions import db
 from tracker.inquiries import intake
@@ -69,6 +69,13 @@ class FreshDatabases:
             for schema in self.schemas:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the catalogues that ``make`` would have, so a bare ``pytest`` finds them."""
+    for source in i18n.stale_catalogues():
+        i18n.compile_catalogue(source)
 
 
 @pytest.fixture(scope="session")

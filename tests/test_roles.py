@@ -25,6 +25,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "public.inquire": (PUBLIC, ("GET", "POST")),
     "public.status": (PUBLIC, ("GET",)),
     "public.calendar": (PUBLIC, ("GET",)),
+    "languages.choose": (PUBLIC, ("POST",)),
     "outbox.index": (Role.ADMIN, ("GET",)),
     "static": (PUBLIC, ("GET",)),
     "api.mission_contacts": (PUBLIC, ("GET",)),

@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_rate_limits(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -38,14 +39,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from tracker import database, models, security  # noqa: F401  (models register tables)
+    from tracker import database, i18n, inputs, models, security  # noqa: F401  (models register tables)
     from tracker.auth import session
 
     db.init_app(app)
     session.init_app(app)
     security.init_app(app)
+    inputs.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    i18n.init_app(app)
     database.configure_sqlite()
 
 
@@ -57,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.desk import intake as _desk_intake  # noqa: F401  (routes on desk_bp)
     from tracker.desk import views as _desk_views  # noqa: F401  (routes on desk_bp)
     from tracker.desk.blueprint import bp as desk_bp
+    from tracker.i18n import bp as languages_bp
     from tracker.mail.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
     from tracker.queue import export as _queue_export  # noqa: F401  (routes on queue_bp)
@@ -66,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(languages_bp)
     app.register_blueprint(queue_bp, url_prefix="/queue")
     app.register_blueprint(desk_bp, url_prefix="/inquiries")
     app.register_blueprint(stats_bp, url_prefix="/stats")
@@ -74,6 +79,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The API is read-only for now and called by other programs, which carry no CSRF token.
     csrf.exempt(api_bp)
+
+
+def register_rate_limits(app: Flask) -> None:
+    """Per-address limits on the pages a flood would aim at (needs the blueprints)."""
+    from tracker import ratelimit
+
+    ratelimit.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,7 +1,9 @@
 """How instants, days and phone numbers are shown to people.
 
 Every instant is stored in UTC and shown in a *named* zone, with its offset, because a
-journalist in Almaty and an officer in Geneva read the same page.
+journalist in Almaty and an officer in Geneva read the same page. Days and months are
+written in the page's language (Babel's CLDR patterns); the zone is always the one named,
+never the reader's, so a language changes the words and never the time.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, format_timedelta
 from flask import Flask
+from flask_babel import get_locale
 
 from tracker import phones
 from tracker.inquiries import clock
@@ -32,12 +36,27 @@ def offset_label(local: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def format_instant(instant: datetime | None, zone: str) -> str:
-    """ "Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"."""
+ENGLISH = "en"
+
+
+def page_language() -> str:
+    """The language of the page or mail being rendered; English outside a request."""
+    locale = get_locale()
+    return locale.language if locale is not None else ENGLISH
+
+
+def format_instant(instant: datetime | None, zone: str, language: str | None = None) -> str:
+    """ "Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"; "вт, 27 янв. 2015 г., 11:00 (…)"."""
     if instant is None:
         return ""
     local = in_zone(instant, zone)
-    return f"{local:%a %-d %b %Y, %H:%M} ({zone}, {offset_label(local)})"
+    language = language or page_language()
+    if language == ENGLISH:
+        # The office's own layout (day before month), which CLDR's "en" would turn round.
+        words = f"{local:%a %-d %b %Y, %H:%M}"
+    else:
+        words = f"{format_skeleton('yMMMEd', local, locale=language)}, {local:%H:%M}"
+    return f"{words} ({zone}, {offset_label(local)})"
 
 
 def format_time(instant: datetime, zone: str) -> str:
@@ -46,13 +65,19 @@ def format_time(instant: datetime, zone: str) -> str:
     return f"{local:%H:%M} {offset_label(local)}"
 
 
-def format_day(day: date | None) -> str:
-    """ "Monday 19 January 2015"."""
-    return f"{day:%A %-d %B %Y}" if day else ""
+def format_day(day: date | None, language: str | None = None) -> str:
+    """ "Monday 19 January 2015"; "понедельник, 19 января 2015 г."."""
+    if day is None:
+        return ""
+    language = language or page_language()
+    return f"{day:%A %-d %B %Y}" if language == ENGLISH else format_date(day, "full", language)
 
 
 def format_relative(instant: datetime, now: datetime) -> str:
     """ "in 3 hours", "2 days ago", coarse enough to read at a glance."""
+    language = page_language()
+    if language != ENGLISH:
+        return format_timedelta(instant - now, add_direction=True, locale=language)
     seconds = (instant - now).total_seconds()
     size = abs(seconds)
     for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):

@@ -1,9 +1,12 @@
 """Mail as people read it: subject, plain text and HTML, rendered from ``templates/mail/``.
 
-A message kind has ``mail/<kind>.<language>.txt`` (which sets ``subject``) and
-``mail/<kind>.<language>.html``; English is the fallback when a language has no
-translation. Messages are rendered when they are queued and stored whole in the outbox,
-so the sender needs neither the request nor the inquiry to send them.
+A message kind has ``mail/<kind>.txt`` (which sets ``subject``) and ``mail/<kind>.html``,
+written with ``_()`` and rendered with the reader's language forced, whatever the language
+of the request that queues it (a Russian page may notify an English-reading officer).
+A kind may instead have one file per language, ``mail/<kind>.<language>.txt``; English
+is the fallback when a language has no translation. Messages are rendered when they are
+queued and stored whole in the outbox, so the sender needs neither the request nor the
+inquiry to send them.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from typing import Any
 
 from babel.dates import format_datetime
 from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
 
 from tracker.formatting import format_instant, in_zone, offset_label
+from tracker.i18n import LANGUAGES
 
-# Languages with translated templates for the journalist's mail; the rest get English.
-TRANSLATED = frozenset({"en", "ru"})
+# Languages with a catalogue for the journalist's mail; the rest get English.
+TRANSLATED = frozenset(LANGUAGES)
 FALLBACK = "en"
 
 
@@ -43,16 +48,18 @@ def language_for(preferred: str | None) -> str:
 def render(kind: str, language: str = FALLBACK, **context: Any) -> Rendered:
     """Render ``kind`` in ``language`` (or English) with ``context``."""
     env = current_app.jinja_env
-    names = [f"mail/{kind}.{language}", f"mail/{kind}.{FALLBACK}"]
+    names = [f"mail/{kind}.{language}", f"mail/{kind}", f"mail/{kind}.{FALLBACK}"]
     text_template = env.select_template([f"{name}.txt" for name in names])
     html_template = env.select_template([f"{name}.html" for name in names])
     context = {"language": language, **context}
-    module = text_template.make_module(context)
-    subject = " ".join(str(getattr(module, "subject", "")).split())
+    with force_locale(language):
+        module = text_template.make_module(context)
+        subject = " ".join(str(getattr(module, "subject", "")).split())
+        text, html = str(module).strip() + "\n", html_template.render(context)
     if not subject:
         raise LookupError(f"{text_template.name} sets no subject")
     # Subjects carry journalists' text; one line, and within the column's 300 characters.
-    return Rendered(subject[:300], str(module).strip() + "\n", html_template.render(context))
+    return Rendered(subject[:300], text, html)
 
 
 def when(instant: datetime | None, zone: str, language: str = FALLBACK) -> str:
@@ -60,7 +67,7 @@ def when(instant: datetime | None, zone: str, language: str = FALLBACK) -> str:
     if instant is None:
         return ""
     if language == FALLBACK:
-        return format_instant(instant, zone)
+        return format_instant(instant, zone, FALLBACK)
     local = in_zone(instant, zone)
     words = format_datetime(local, "d MMMM y, HH:mm", locale=language)
     return f"{words} ({zone}, {offset_label(local)})"

@@ -11,6 +11,7 @@ from tracker.models.missions import (
     RoutingRuleContact,
 )
 from tracker.models.outbox import OutboxMessage, OutboxStatus
+from tracker.models.privacy import PrivacyRun, PrivacyRunKind
 from tracker.models.users import ApiToken, LoginThrottle, User
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PhaseAssignment",
+    "PrivacyRun",
+    "PrivacyRunKind",
     "RoutingRule",
     "RoutingRuleContact",
     "User",

@@ -1,4 +1,8 @@
-"""The journalist's inquiry form: field names are a contract (integrations post to them)."""
+"""The journalist's inquiry form: field names are a contract (integrations post to them).
+
+Labels, choices and messages are translated (``lazy_gettext``: resolved when shown, in the
+language of the request); the desk's "log a call" form reuses it and reads it in English.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +22,10 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from tracker import phones
 from tracker.choices import LANGUAGES, MediaType, RequestType, Topic
+from tracker.formatting import page_language
+from tracker.inputs import NoNul
 from tracker.inquiries.intake import JournalistRequest
+from tracker.public import labels
 
 DEADLINE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
@@ -26,12 +35,14 @@ def strip(value: Any) -> Any:
 
 
 @cache
-def country_options() -> list[tuple[str, str]]:
-    """Countries by English name. Babel names them; phonenumbers' regions are the list,
-    which leaves out Babel's non-countries ("Europe", "World") and lets us check phones."""
-    names = Locale("en").territories
+def country_options(locale: str = "en") -> list[tuple[str, str]]:
+    """Countries by name in ``locale``. Babel names them; phonenumbers' regions are the
+    list, which leaves out Babel's non-countries ("Europe", "World") and lets us check
+    phones. Sorted by code point after case folding: right for English and Russian; the
+    Kazakh letters (Ә, Қ, Ң …) come after Я, as no collation library is installed."""
+    names = Locale.parse(locale).territories
     codes = phones.supported_regions() & set(names)
-    return sorted(((code, names[code]) for code in codes), key=lambda option: option[1])
+    return sorted(((code, names[code]) for code in codes), key=lambda o: o[1].casefold())
 
 
 @cache
@@ -44,8 +55,17 @@ def select_choices(options: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options]
 
 
-def choice(label: str, options: list[tuple[str, str]], message: str, **kwargs: Any) -> SelectField:
-    """A select whose wrong or missing value gets ``message``, not WTForms' generic text."""
+def with_prompt(options: list[tuple[str, str]]) -> list[SelectChoice]:
+    """A select's options after an empty "Choose…", in the page's language."""
+    return select_choices([("", gettext("Choose…")), *options])
+
+
+def choice(label: Any, options: list[tuple[str, str]], message: Any, **kwargs: Any) -> SelectField:
+    """A select whose wrong or missing value gets ``message``, not WTForms' generic text.
+
+    ``options`` fixes the accepted values; the form puts their labels in the page's
+    language when it is made (see ``InquiryForm.translate_choices``).
+    """
     values = [value for value, _ in options]
     return SelectField(
         label,
@@ -60,55 +80,76 @@ class InquiryForm(FlaskForm):
     """A journalist's request for an interview, a comment, information or accreditation."""
 
     name = StringField(
-        "Your name", [DataRequired("Tell us your name."), Length(max=200)], filters=[strip]
-    )
-    outlet = StringField(
-        "Media outlet",
-        [DataRequired("Name your outlet, or write “freelance”."), Length(max=200)],
+        _l("Your name"),
+        [NoNul(), DataRequired(_l("Tell us your name.")), Length(max=200)],
         filters=[strip],
     )
-    media_type = choice("Type of media", MediaType.options(), "Choose the type of media.")
-    country = choice("Country you report from", country_options(), "Choose your country.")
-    email = StringField("Email", [Optional(), Length(max=254)], filters=[strip])
-    phone = StringField("Phone", [Optional(), Length(max=40)], filters=[strip])
-    language = choice("Language for our answer", LANGUAGES, "Choose a language.", default="en")
-    request_type = choice("What do you need?", RequestType.options(), "Choose what you need.")
+    outlet = StringField(
+        _l("Media outlet"),
+        [NoNul(), DataRequired(_l("Name your outlet, or write “freelance”.")), Length(max=200)],
+        filters=[strip],
+    )
+    media_type = choice(_l("Type of media"), MediaType.options(), _l("Choose the type of media."))
+    country = choice(_l("Country you report from"), country_options(), _l("Choose your country."))
+    email = StringField(_l("Email"), [NoNul(), Optional(), Length(max=254)], filters=[strip])
+    phone = StringField(_l("Phone"), [NoNul(), Optional(), Length(max=40)], filters=[strip])
+    # The answer's language starts as the page's: a journalist reading Russian writes in it.
+    language = choice(
+        _l("Language for our answer"), LANGUAGES, _l("Choose a language."), default=page_language
+    )
+    request_type = choice(
+        _l("What do you need?"), RequestType.options(), _l("Choose what you need.")
+    )
     topic = RadioField(
-        "Your inquiry is about",
+        _l("Your inquiry is about"),
         choices=select_choices(Topic.options()),
         default=Topic.MISSION.value,
-        validators=[InputRequired("Say what your inquiry is about.")],
+        validators=[InputRequired(_l("Say what your inquiry is about."))],
     )
     subject = StringField(
-        "Subject",
-        [DataRequired("Give your inquiry a subject."), Length(max=200)],
+        _l("Subject"),
+        [NoNul(), DataRequired(_l("Give your inquiry a subject.")), Length(max=200)],
         filters=[strip],
     )
     message = TextAreaField(
-        "Your message",
-        [DataRequired("Write your question or request."), Length(max=5000)],
+        _l("Your message"),
+        [NoNul(), DataRequired(_l("Write your question or request.")), Length(max=5000)],
         filters=[strip],
     )
     deadline = StringField(
-        "Your deadline (optional)", filters=[strip], render_kw={"type": "datetime-local"}
+        _l("Your deadline (optional)"), filters=[strip], render_kw={"type": "datetime-local"}
     )
-    deadline_tz = choice("Time zone of your deadline", zone_options(), "Choose a time zone.")
+    deadline_tz = choice(
+        _l("Time zone of your deadline"), zone_options(), _l("Choose a time zone.")
+    )
     consent = BooleanField(
-        "I have read the privacy notice and agree that the press office keeps my details "
-        "to answer this inquiry.",
-        [InputRequired("Please accept the privacy notice so that we may keep your details.")],
+        _l(
+            "I have read the privacy notice and agree that the press office keeps my details "
+            "to answer this inquiry."
+        ),
+        [InputRequired(_l("Please accept the privacy notice so that we may keep your details."))],
     )
     # A field people never see; robots that fill every field fill this one too.
-    website = StringField("Leave this field empty", filters=[strip])
+    website = StringField(_l("Leave this field empty"), filters=[strip])
 
     def __init__(self, *args: Any, now: datetime, mission_zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
+        self.translate_choices(page_language())
         if not self.deadline_tz.data:
             self.deadline_tz.data = mission_zone
         self.deadline_utc: datetime | None = None
         self.phone_e164: str | None = None
         self.email_normalised: str | None = None
+
+    def translate_choices(self, locale: str) -> None:
+        """Option labels in the page's language; the values (the contract) stay the same."""
+        self.media_type.choices = with_prompt(labels.options(MediaType))
+        self.country.choices = with_prompt(country_options(locale))
+        self.language.choices = with_prompt(labels.language_options(locale))
+        self.request_type.choices = with_prompt(labels.options(RequestType))
+        self.topic.choices = select_choices(labels.options(Topic))
+        self.deadline_tz.choices = with_prompt(zone_options())
 
     def validate_email(self, field: StringField) -> None:
         if not field.data:
@@ -116,7 +157,9 @@ class InquiryForm(FlaskForm):
         try:
             checked = validate_email(field.data, check_deliverability=False)
         except EmailNotValidError as error:
-            raise ValidationError(f"This email address is not valid: {error}") from None
+            # email_validator explains in English only; the sentence around it is translated.
+            message = gettext("This email address is not valid: %(reason)s", reason=str(error))
+            raise ValidationError(message) from None
         self.email_normalised = checked.normalized
 
     def validate_phone(self, field: StringField) -> None:
@@ -125,22 +168,24 @@ class InquiryForm(FlaskForm):
         try:
             self.phone_e164 = phones.normalise(field.data, self.country.data or None)
         except phones.InvalidPhoneNumber as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(labels.foreign_message(str(error))) from None
 
     def validate_website(self, field: StringField) -> None:
         if field.data:
             # Cleared, so that a person whose browser filled it can simply send again.
             field.data = ""
             raise ValidationError(
-                "A hidden field meant to catch robots was filled in (perhaps by your "
-                "browser). It is now cleared: please send the form again."
+                gettext(
+                    "A hidden field meant to catch robots was filled in (perhaps by your "
+                    "browser). It is now cleared: please send the form again."
+                )
             )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then the rules that involve several fields."""
         valid = super().validate(extra_validators)
         if not self.email.data and not self.phone.data and not self.email.errors:
-            message = "Give an email address or a phone number, so that we can answer you."
+            message = gettext("Give an email address or a phone number, so that we can answer you.")
             self.email.errors = [*self.email.errors, message]
             self.phone.errors = [*self.phone.errors, message]
             valid = False
@@ -175,6 +220,22 @@ class InquiryForm(FlaskForm):
         )
 
 
+class NotADateTime(ValueError):
+    """The text is not a ``datetime-local`` value."""
+
+
+class SkippedTime(ValueError):
+    """The wall time does not exist in the zone (clocks go forward then)."""
+
+
+class OutOfRange(NotADateTime):
+    """A year no inquiry is about (and that near year 1 or 9999 would overflow in UTC)."""
+
+
+# Years a date typed into a form may have: the rest are typing mistakes.
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+
+
 def parse_local_time(text: str, zone: str, what: str = "the time") -> datetime:
     """A ``datetime-local`` value ("2015-01-27T11:00") in ``zone`` as a UTC instant."""
     local = None
@@ -185,18 +246,37 @@ def parse_local_time(text: str, zone: str, what: str = "the time") -> datetime:
         except ValueError:
             continue
     if local is None:
-        raise ValueError(f"Write {what} as a date and time, e.g. 2015-01-27T11:00.")
+        raise NotADateTime(f"Write {what} as a date and time, e.g. 2015-01-27T11:00.")
+    if not EARLIEST_YEAR <= local.year <= LATEST_YEAR:
+        raise OutOfRange(f"Give {what} a year between {EARLIEST_YEAR} and {LATEST_YEAR}.")
     tzinfo = ZoneInfo(zone)
     instant = local.replace(tzinfo=tzinfo).astimezone(UTC)
     # A wall time skipped when clocks go forward does not survive the round trip.
     if instant.astimezone(tzinfo).replace(tzinfo=None) != local:
-        raise ValueError(f"This time does not exist in {zone}: the clocks change then.")
+        raise SkippedTime(f"This time does not exist in {zone}: the clocks change then.")
     return instant
 
 
 def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
-    """A deadline typed in ``zone``, which must lie in the future."""
-    instant = parse_local_time(text, zone, "the deadline")
+    """A deadline typed in ``zone``, which must lie in the future (messages translated)."""
+    try:
+        instant = parse_local_time(text, zone, "the deadline")
+    except OutOfRange:
+        raise ValueError(
+            gettext(
+                "Give the deadline a year between %(first)s and %(last)s.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            )
+        ) from None
+    except NotADateTime:
+        raise ValueError(
+            gettext("Write the deadline as a date and time, e.g. 2015-01-27T11:00.")
+        ) from None
+    except SkippedTime:
+        raise ValueError(
+            gettext("This time does not exist in %(zone)s: the clocks change then.", zone=zone)
+        ) from None
     if instant <= now:
-        raise ValueError("The deadline has already passed; give a time in the future.")
+        raise ValueError(gettext("The deadline has already passed; give a time in the future."))
     return instant

@@ -13,24 +13,29 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 
-from tracker import clock, phases
-from tracker.choices import PUBLIC_STATUS, Channel, Topic
+from tracker import clock, inputs, phases
+from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
 from tracker.inquiries import intake, tokens
 from tracker.missions import queries
 from tracker.models import Inquiry, InquiryEvent, Mission
+from tracker.privacy import retention
+from tracker.public import labels
 from tracker.public.calendar import mission_calendar
 from tracker.public.forms import InquiryForm
 
 bp = Blueprint("public", __name__)
+# Phase, topic and request-type labels in the page's language, for the public templates.
+bp.add_app_template_global(labels.label, "public_label")
 
 
 def mission_or_404(slug: str) -> Mission:
     mission = queries.find_mission(slug)
     if mission is None:
-        abort(404, description=f"There is no mission called “{slug}”.")
+        abort(404, description=gettext("There is no mission called “%(slug)s”.", slug=slug))
     return mission
 
 
@@ -76,6 +81,7 @@ def calendar(slug: str) -> ResponseReturnValue:
 # journalist typed, instead of the global 400 page that would lose it.
 @bp.route("/missions/<slug>/inquire", methods=["GET", "POST"])
 @csrf.exempt
+@inputs.checks_own_text
 def inquire(slug: str) -> ResponseReturnValue:
     """The public inquiry form; success leads to the receipt."""
     found = mission_or_404(slug)
@@ -89,7 +95,12 @@ def inquire(slug: str) -> ResponseReturnValue:
         db.session.commit()
         return redirect(url_for(".status", token=receipt.status_token, received=1), code=303)
     code = 422 if request.method == "POST" else 200
-    return render_template("public/inquire.html", mission=found, form=form), code
+    # The privacy notice says until when the journalist's details are kept.
+    retention_day = retention.retention_end_day(found)
+    page = render_template(
+        "public/inquire.html", mission=found, form=form, retention_day=retention_day
+    )
+    return page, code
 
 
 def prefill_from_link(form: InquiryForm) -> None:
@@ -108,7 +119,8 @@ def status(token: str) -> ResponseReturnValue:
         select(Inquiry).where(Inquiry.status_token_hash == tokens.token_hash(token))
     )
     if inquiry is None:
-        abort(404, description="This status link is not known. Check that it was copied whole.")
+        message = gettext("This status link is not known. Check that it was copied whole.")
+        abort(404, description=message)
     last_update = db.session.scalar(
         select(InquiryEvent)
         .where(InquiryEvent.inquiry_id == inquiry.id, InquiryEvent.public.is_(True))
@@ -119,7 +131,8 @@ def status(token: str) -> ResponseReturnValue:
         "public/status.html",
         inquiry=inquiry,
         mission=inquiry.mission,
-        public_status=PUBLIC_STATUS[inquiry.status],
+        public_status=labels.public_status(inquiry.status),
+        last_update_summary=labels.event_summary(last_update.summary) if last_update else "",
         last_update=last_update,
         just_received=request.args.get("received") == "1",
         status_url=url_for(".status", token=token, _external=True),

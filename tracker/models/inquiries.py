@@ -35,6 +35,23 @@ class Inquiry(Base):
         sa.Index("ix_inquiries_clock_due", "clock_running", "due_at", "received_at"),
         sa.Index("ix_inquiries_assignee_status", "assignee_id", "status"),
         sa.Index("ix_inquiries_routed_status", "routed_contact_id", "status"),
+        # The queue reads its tab counts and picks each page's rows in urgency order from
+        # this index alone: status first (open rows are a small range of it), then every
+        # column the tabs and the order look at (id last, for PostgreSQL's index-only scan).
+        sa.Index(
+            "ix_inquiries_queue",
+            "status",
+            "clock_running",
+            "due_at",
+            "assignee_id",
+            "request_type",
+            "received_at",
+            "mission_id",
+            "routed_contact_id",
+            "id",
+        ),
+        # "Follow-ups due" is the one tab that may hold finished inquiries.
+        sa.Index("ix_inquiries_assignee_follow_up", "assignee_id", "follow_up_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +96,8 @@ class Inquiry(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inquiries.id"))
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # Set when the journalist's personal data was blanked (retention purge or erasure).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

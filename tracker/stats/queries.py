@@ -1,8 +1,8 @@
 """The managers' figures as SQL aggregates: a report costs a fixed handful of queries.
 
 Nothing here loads inquiries: counts come from one SELECT of filtered aggregates, tallies
-from GROUP BY (tallies.py), and percentiles from windows over the ordered durations that
-return only the rows each percentile sits between (percentiles.py). The page, the API
+from GROUP BY (tallies.py), and percentiles from the durations the database computes, one
+integer per responded inquiry, sorted in Python (percentiles.py). The page, the API
 and the CSV all read the same ``Report``, so they cannot disagree.
 """
 

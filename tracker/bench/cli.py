@@ -1,0 +1,184 @@
+"""``flask --app tracker bench``: build a year of inquiries, time the pages, print the table.
+
+The database is always a new one made for the run: a temporary SQLite file, or, when
+DATABASE_URL names PostgreSQL, a new schema in that database, dropped at the end. The
+application's own database (``instance/tracker.sqlite``) is never opened. ``--keep``
+builds into a named file (or schema) and leaves it, so a second run at a million rows
+skips the build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tracker import clock, create_app
+from tracker.bench import baselines, builder, report, runner
+from tracker.extensions import db
+
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@click.command("bench")
+@click.option("--rows", default=100_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write results here.")
+@click.option(
+    "--repeat",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most samples a figure.",
+)
+@click.option(
+    "--keep",
+    metavar="PATH|SCHEMA",
+    help="SQLite file (PostgreSQL: schema) to build into and keep; reused if already built.",
+)
+@with_appcontext
+def bench_command(rows: int, json_path: str | None, repeat: int, keep: str | None) -> None:
+    """Time the pages with ROWS inquiries, beside a bare Flask route and insert."""
+    configured = str(current_app.config.get("DATABASE_URL") or "")
+    postgres = configured.startswith("postgresql")
+    with bench_database(configured if postgres else None, keep) as (url, bare_url):
+        app = create_app(bench_config(url))
+        real_now = clock.now
+        clock.now = lambda: builder.ANCHOR  # the bench's "now": a mission is under way
+        try:
+            with app.app_context():
+                database, notes = prepare(rows, keep)
+            results = {r.name: r for r in time_everything(app, bare_url, repeat)}
+        finally:
+            clock.now = real_now
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    summary = report.as_json(rows, database, results)
+    click.echo(report.table(summary, notes))
+    if json_path:
+        Path(json_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def bench_config(url: str) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(16),
+        "WTF_CSRF_ENABLED": True,
+        # The form POST would hit the flood limit within a second: measured without it.
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+    }
+
+
+def prepare(rows: int, keep: str | None) -> tuple[str, list[str]]:
+    """Build (or reuse) the data; the database's name and the notes for the table."""
+    db.create_all()
+    existing = builder.existing_rows()
+    if existing and existing != rows:
+        raise click.ClickException(
+            f"{keep} already holds {existing} inquiries, not {rows}: choose another --keep."
+        )
+    if existing:
+        built = f"reused {keep} with {rows:,} inquiries"
+    else:
+        started = time.perf_counter()
+        with click.progressbar(length=rows, label="Building inquiries", file=sys.stderr) as bar:
+            builder.build(rows, bar.update)
+        seconds = time.perf_counter() - started
+        built = f"built {rows:,} inquiries in {seconds:.0f} s ({rows / seconds:,.0f} a second)"
+    setting = runner.setting(current_mission_slug())
+    click.echo(f"{built}; timing…", err=True)
+    return database_name(), notes(built, setting, runner.open_rows())
+
+
+def current_mission_slug() -> str:
+    from tracker.stats.scope import current_mission
+
+    mission = current_mission(builder.ANCHOR)
+    if mission is None:
+        raise click.ClickException("the bench database has no missions")
+    return mission.slug
+
+
+def time_everything(app: Flask, bare_url: str, repeat: int) -> Iterator[runner.Result]:
+    """The pages, then the two baselines, in one run."""
+    with app.app_context():
+        setting = runner.setting(current_mission_slug())
+    yield from runner.app_figures(app, setting, repeat)
+    yield baselines.bare_route(repeat)
+    yield baselines.bare_insert(bare_url, repeat)
+
+
+def database_name() -> str:
+    engine = db.engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            version = connection.exec_driver_sql("select sqlite_version()").scalar()
+        else:
+            version = connection.exec_driver_sql("show server_version").scalar()
+    return f"{engine.dialect.name} {version}"
+
+
+def notes(built: str, setting: runner.Setting, open_rows: int) -> list[str]:
+    exported = min(open_rows, runner.EXPORT_ROWS)
+    return [
+        built + "; the clock is frozen at " + builder.ANCHOR.isoformat() + ".",
+        "Timed in-process through Flask's test client (no server, no network), "
+        f"after {runner.WARM_UP} warm-up requests per figure; n = requests timed.",
+        "form_post: the public inquiry form with CSRF on (token read once from the form), "
+        "rate limits off; each POST routes, numbers and stores an inquiry, its timeline and "
+        "the acknowledgement mail.",
+        f"queue_default and queue_search (q={runner.SEARCH}) and inquiry_page: an officer; "
+        f"stats_page: a manager, all missions, {setting.first_day} to {setting.last_day}.",
+        f"export_10k: the first {exported:,} rows of the 'All open' CSV ({open_rows:,} open).",
+        "bare_route: a Flask route returning a short string; bare_insert: one row per POST "
+        "through Flask-SQLAlchemy, committed, in a fresh database of the same kind.",
+    ]
+
+
+@contextmanager
+def bench_database(postgres_url: str | None, keep: str | None) -> Iterator[tuple[str, str]]:
+    """(bench URL, bare-insert URL): new ones, removed afterwards unless ``keep``."""
+    if postgres_url:
+        with pg_schema(postgres_url, keep) as url, pg_schema(postgres_url, None) as bare:
+            yield url, bare
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    try:
+        path = Path(keep).resolve() if keep else scratch / "bench.sqlite"
+        yield f"sqlite:///{path}", f"sqlite:///{scratch / 'bare.sqlite'}"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def pg_schema(url: str, keep: str | None) -> Iterator[str]:
+    """A schema of the PostgreSQL database at ``url``, and the URL that works inside it."""
+    if keep and not SCHEMA_NAME.match(keep):
+        raise click.ClickException(f"--keep {keep!r} is not a schema name (a-z, 0-9, _)")
+    schema = keep or f"bench_{secrets.token_hex(6)}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    try:
+        inside = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield inside.render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()

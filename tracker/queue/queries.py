@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -119,44 +120,60 @@ def end_of_today(viewer: Viewer) -> datetime:
     return datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
 
 
+# The tabs that hold open inquiries only; "awaiting" does too, being one open status.
+OPEN_TABS = (Tab.NEEDS_ACTION, Tab.MINE, Tab.UNASSIGNED, Tab.HANDOVER, Tab.OPEN)
+
+
 def tab_condition(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
     """The WHERE clause that defines ``tab`` for ``viewer``."""
+    if tab in OPEN_TABS:
+        return and_(OPEN, among_open(tab, viewer))
+    if tab is Tab.AWAITING:
+        return Inquiry.status == Status.AWAITING_JOURNALIST
+    if tab is Tab.FOLLOW_UPS:
+        me = viewer.user.id
+        return and_(Inquiry.assignee_id == me, Inquiry.follow_up_due_at < end_of_today(viewer))
+    return ~OPEN
+
+
+def among_open(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
+    """What sets one of the OPEN_TABS apart among the open inquiries.
+
+    Apart from OPEN itself so the tab counts, which read the open rows only, do not
+    test every row's status against the open ones once per tab.
+    """
     me = viewer.user.id
     if tab is Tab.NEEDS_ACTION:
         # Unindexed inside the OR: SQLite would otherwise search three indexes and merge
         # them, where one range of the queue index (the open rows) answers it whole.
         status, assignee = Unindexed(Inquiry.status), Unindexed(Inquiry.assignee_id)
-        return and_(
-            OPEN,
-            or_(
-                status == Status.NEW,
-                and_(assignee == me, status != Status.AWAITING_JOURNALIST),
-                and_(
-                    Unindexed(Inquiry.clock_running).is_(True),
-                    Unindexed(Inquiry.due_at) < viewer.now,
-                ),
+        return or_(
+            status == Status.NEW,
+            and_(assignee == me, status != Status.AWAITING_JOURNALIST),
+            and_(
+                Unindexed(Inquiry.clock_running).is_(True),
+                Unindexed(Inquiry.due_at) < viewer.now,
             ),
         )
     if tab is Tab.MINE:
-        return and_(OPEN, Inquiry.assignee_id == me)
+        return Inquiry.assignee_id == me
     if tab is Tab.UNASSIGNED:
-        return and_(OPEN, Inquiry.assignee_id.is_(None))
-    if tab is Tab.AWAITING:
-        return Inquiry.status == Status.AWAITING_JOURNALIST
-    if tab is Tab.FOLLOW_UPS:
-        return and_(Inquiry.assignee_id == me, Inquiry.follow_up_due_at < end_of_today(viewer))
+        return Inquiry.assignee_id.is_(None)
     if tab is Tab.HANDOVER:
-        return handover_condition(viewer.handover_pairs)
-    if tab is Tab.OPEN:
-        return OPEN
-    return ~OPEN
+        return handover_pairs_condition(viewer.handover_pairs)
+    return true()
 
 
 def handover_condition(pairs: frozenset[tuple[int, int]]) -> ColumnElement[bool]:
     """Open inquiries still routed to a contact of a phase that has ended."""
+    return and_(OPEN, handover_pairs_condition(pairs))
+
+
+def handover_pairs_condition(pairs: frozenset[tuple[int, int]]) -> ColumnElement[bool]:
+    """Routed to a contact of a phase that has ended (open or not)."""
     if not pairs:
         return false()
-    return and_(OPEN, tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(sorted(pairs)))
+    return tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(sorted(pairs))
 
 
 def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
@@ -181,6 +198,7 @@ def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
         assigned[mission_id].append((phase, contact_id, active))
     pairs: set[tuple[int, int]] = set()
     for mission_id, first_day, last_day, zone in missions:
+        held_zone(zone)
         phase = phases.phase_at(MissionDays(first_day, last_day, zone), now)
         rows = assigned[mission_id]
         current = {contact for at, contact, active in rows if at == phase and active}
@@ -189,6 +207,18 @@ def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
         earlier = {contact for _, contact, _ in rows} - current
         pairs.update((mission_id, contact_id) for contact_id in earlier)
     return frozenset(pairs)
+
+
+@cache
+def held_zone(key: str) -> ZoneInfo:
+    """``ZoneInfo(key)``, kept alive for the process.
+
+    ZoneInfo caches zones only weakly beyond its eight most recent, so with missions in
+    more zones than that every page read some zones' tz database files again (one phase
+    rule per mission). A strong reference here keeps ZoneInfo's own cache warm; there
+    are a few hundred zones at most.
+    """
+    return ZoneInfo(key)
 
 
 @dataclass
@@ -269,7 +299,10 @@ def tab_counts(viewer: Viewer, filters: Filters) -> dict[Tab, int]:
     where = filter_clauses(filters, viewer)
     open_tabs = [tab for tab in Tab if tab not in (Tab.FOLLOW_UPS, Tab.CLOSED)]
     over_open = select(
-        *(func.count().filter(tab_condition(tab, viewer)).label(tab.value) for tab in open_tabs)
+        *(
+            func.count().filter(among_open_or_awaiting(tab, viewer)).label(tab.value)
+            for tab in open_tabs
+        )
     ).where(OPEN, *where)
     follow_ups = select(func.count()).where(tab_condition(Tab.FOLLOW_UPS, viewer), *where)
     row = db.session.execute(
@@ -282,6 +315,11 @@ def tab_counts(viewer: Viewer, filters: Filters) -> dict[Tab, int]:
     counts[Tab.FOLLOW_UPS] = int(row._mapping[Tab.FOLLOW_UPS.value] or 0)
     counts[Tab.CLOSED] = int(total) - counts[Tab.OPEN]
     return {tab: counts[tab] for tab in Tab}
+
+
+def among_open_or_awaiting(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
+    """A tab's condition for a row already known to be open."""
+    return tab_condition(tab, viewer) if tab is Tab.AWAITING else among_open(tab, viewer)
 
 
 def order_keys(tab: Tab) -> list[tuple[OrderKey, bool]]:
@@ -342,12 +380,14 @@ def queue_page(
     )
     if after is not None:
         ids = ids.where(keyset_after(keys, after))
+    # A row shows its contact's and assignee's names only: loading just those skips
+    # decoding the contacts' JSON columns (phones, languages) 50 times per page; the
+    # mission is not shown at all.
     statement = (
         select(Inquiry)
         .options(
-            joinedload(Inquiry.mission),
-            joinedload(Inquiry.routed_contact),
-            joinedload(Inquiry.assignee),
+            joinedload(Inquiry.routed_contact).load_only(Contact.name),
+            joinedload(Inquiry.assignee).load_only(User.name),
         )
         .where(Inquiry.id.in_(ids.scalar_subquery()))
         .order_by(*order)

@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.auth.policy import can_see_identity, require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
+from tracker.formatting import page_language
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bulk_actions, handover, queries
 from tracker.queue.blueprint import bp
@@ -37,6 +38,9 @@ def filter_form() -> FilterForm:
 def current_viewer() -> queries.Viewer:
     now = clock.now()
     user = signed_in_user()
+    # Every date on the page is shown in the viewer's zone: keep it out of ZoneInfo's
+    # eviction (see held_zone), which the missions' zones would otherwise cause.
+    queries.held_zone(user.timezone)
     return queries.Viewer(user, now, queries.handover_pairs(user, now))
 
 
@@ -69,6 +73,8 @@ def index() -> ResponseReturnValue:
         viewer=viewer.user,
         can_see_identity=can_see_identity,
         handover_form=HandoverForm(),
+        # Once for the page rather than once per date shown (three per row).
+        language=page_language(),
         args={k: v for k, v in request.args.items() if k not in {"after", "tab"} and v},
     )
 

@@ -1,9 +1,12 @@
 """The managers' figures as SQL aggregates: a report costs a fixed handful of queries.
 
-Nothing here loads inquiries: counts come from one SELECT of filtered aggregates, tallies
-from GROUP BY (tallies.py), and percentiles from the durations the database computes, one
-integer per responded inquiry, sorted in Python (percentiles.py). The page, the API
-and the CSV all read the same ``Report``, so they cannot disagree.
+Nothing here loads inquiries. The plain tallies (per phase, request type, media type,
+assignee, contact, and the deadline counts) come from one GROUP BY (cube.py), the backlog's
+counts from the open range of the queue index, the days, outlets and names from
+tallies.py, and the percentiles from the durations the database computes, sorted in
+Python (percentiles.py). Over a wide scope each of these reads an index in its order
+(``ix_inquiries_stats``, ``ix_inquiries_outlet_received``) rather than the wide rows.
+The page, the API and the CSV all read the same ``Report``, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from tracker.extensions import db
 from tracker.models import Inquiry
 from tracker.queue.queries import OPEN, overdue
 from tracker.stats import percentiles, sql, tallies
+from tracker.stats.cube import Cube, cube
 from tracker.stats.percentiles import Percentiles
 from tracker.stats.scope import Scope
 from tracker.stats.tallies import Holder, Tally
@@ -90,8 +94,10 @@ def prefers_table_scan(scope: Scope) -> bool:
 
     SQLite picks the received_at index for any date range, then fetches each row from
     the table: four times slower than a plain scan once a scope holds more than about a
-    quarter of the table (the whole office, a long period). PostgreSQL decides this
-    itself from its statistics.
+    quarter of the table (the whole office, a long period). Hiding received_at (and the
+    mission) from the planner then leaves it the covering indexes whose order serves the
+    GROUP BY, so it walks those instead. PostgreSQL decides this itself from its
+    statistics.
     """
     if sql.dialect() != "sqlite":
         return False
@@ -102,8 +108,8 @@ def prefers_table_scan(scope: Scope) -> bool:
 
 
 def age_condition(band: AgeBand, now: datetime) -> ColumnElement[bool]:
-    """Open and received between the band's bounds before ``now``."""
-    clauses: list[ColumnElement[bool]] = [OPEN]
+    """Received between the band's bounds before ``now`` (of the open inquiries)."""
+    clauses: list[ColumnElement[bool]] = []
     if band.older_than is not None:
         clauses.append(Inquiry.received_at <= now - band.older_than)
     if band.younger_than is not None:
@@ -111,40 +117,40 @@ def age_condition(band: AgeBand, now: datetime) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def count_columns(now: datetime) -> dict[str, Any]:
-    """Label → filtered COUNT, for one pass over the scope."""
-    columns: dict[str, Any] = {"received": func.count()}
-    for phase in Phase:
-        columns[f"phase_{phase.value}"] = func.count().filter(Inquiry.phase_at_receipt == phase)
-    for kind in RequestType:
-        columns[f"request_{kind.value}"] = func.count().filter(Inquiry.request_type == kind)
-    for media in MediaType:
-        columns[f"media_{media.value}"] = func.count().filter(Inquiry.media_type == media)
-    columns["with_deadline"] = func.count(Inquiry.deadline)
-    columns["met_deadline"] = func.count().filter(Inquiry.first_response_at <= Inquiry.deadline)
-    columns["open"] = func.count().filter(OPEN)
-    columns["overdue"] = func.count().filter(overdue(now))
+def open_columns(now: datetime) -> dict[str, Any]:
+    """Label → filtered COUNT, over the open inquiries of the scope (the WHERE says open)."""
+    columns: dict[str, Any] = {"open": func.count(), "overdue": func.count().filter(overdue(now))}
     for band in AGE_BANDS:
         columns[f"age_{band.key}"] = func.count().filter(age_condition(band, now))
     return columns
 
 
-def counts(where: ColumnElement[bool], now: datetime) -> Counts:
-    """Every plain count of the scope in one SELECT."""
-    columns = count_columns(now)
+def open_counts(where: ColumnElement[bool], now: datetime) -> dict[str, int]:
+    """The backlog's counts in one SELECT over the open range of the queue index.
+
+    Open inquiries are about a tenth of the table and status leads ``ix_inquiries_queue``,
+    which holds every column these counts read.
+    """
+    columns = open_columns(now)
     statement = select(*(column.label(name) for name, column in columns.items()))
-    row = db.session.execute(statement.select_from(Inquiry).where(where)).one()
-    value = {name: int(row._mapping[name] or 0) for name in columns}
+    row = db.session.execute(statement.select_from(Inquiry).where(where, OPEN)).one()
+    return {name: int(row._mapping[name] or 0) for name in columns}
+
+
+def counts(where: ColumnElement[bool], now: datetime, tallied: Cube | None = None) -> Counts:
+    """Every plain count of the scope: the tallies' sums and the backlog's counts."""
+    tallied = tallied if tallied is not None else cube(where)
+    backlog = open_counts(where, now)
     return Counts(
-        received=value["received"],
-        by_phase={phase: value[f"phase_{phase.value}"] for phase in Phase},
-        by_request_type={kind: value[f"request_{kind.value}"] for kind in RequestType},
-        by_media_type={media: value[f"media_{media.value}"] for media in MediaType},
-        answered_before_deadline=value["met_deadline"],
-        with_deadline=value["with_deadline"],
-        open=value["open"],
-        open_by_age={band.key: value[f"age_{band.key}"] for band in AGE_BANDS},
-        overdue=value["overdue"],
+        received=tallied.received,
+        by_phase={phase: tallied.by_phase[phase] for phase in Phase},
+        by_request_type={kind: tallied.by_request_type[kind] for kind in RequestType},
+        by_media_type={media: tallied.by_media_type[media] for media in MediaType},
+        answered_before_deadline=tallied.met_deadline,
+        with_deadline=tallied.with_deadline,
+        open=backlog["open"],
+        open_by_age={band.key: backlog[f"age_{band.key}"] for band in AGE_BANDS},
+        overdue=backlog["overdue"],
     )
 
 
@@ -152,38 +158,33 @@ def response_times(
     where: ColumnElement[bool], assignees: list[Holder]
 ) -> tuple[Percentiles, dict[Phase, Percentiles], list[tuple[str, Percentiles]]]:
     """Time to first response overall, per phase at receipt, and per current assignee."""
-    found = percentiles.response_times(
-        where,
-        [
-            percentiles.Grouping("all"),
-            percentiles.Grouping("phase", Inquiry.phase_at_receipt),
-            percentiles.Grouping("assignee", Inquiry.assignee_id),
-        ],
-    )
+    found = percentiles.response_times(where)
     empty = Percentiles.empty()
-    by_phase = {phase: found["phase"].get(phase.value, empty) for phase in Phase}
-    # In the tally's order (busiest first), then by responses; the percentile query keys
-    # groups by the id as text. Someone with no response yet has no row.
-    names = {str(h.id) if h.id is not None else None: h.label for h in assignees}
+    by_phase = {phase: found.by_phase.get(phase, empty) for phase in Phase}
+    # In the tally's order (busiest first), then by responses. Someone with no response
+    # yet has no percentiles.
     by_assignee = [
-        (names[key], found["assignee"][key]) for key in names if key in found["assignee"]
+        (holder.label, found.by_assignee[holder.id])
+        for holder in assignees
+        if holder.id in found.by_assignee
     ]
     by_assignee.sort(key=lambda item: -item[1].count)
-    return found["all"].get(None, empty), by_phase, by_assignee
+    return found.overall, by_phase, by_assignee
 
 
 def build_report(scope: Scope, now: datetime) -> Report:
     """Every figure for ``scope`` as of ``now``."""
     where = in_scope(scope, table_scan=prefers_table_scan(scope))
-    assignees = tallies.by_assignee(where)
+    tallied = cube(where)
+    assignees = tallies.by_assignee(tallied.by_assignee)
     overall, by_phase, by_assignee = response_times(where, assignees)
     return Report(
         scope=scope,
         now=now,
-        counts=counts(where, now),
+        counts=counts(where, now, tallied),
         received_by_day=tallies.received_by_day(scope, where),
         top_outlets=tallies.top_outlets(where),
-        by_contact=[holder.tally for holder in tallies.by_contact(where)],
+        by_contact=[holder.tally for holder in tallies.by_contact(tallied.by_contact)],
         by_assignee=[holder.tally for holder in assignees],
         first_response=overall,
         first_response_by_phase=by_phase,

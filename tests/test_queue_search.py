@@ -1,0 +1,75 @@
+"""The queue's text search: what it finds in every tab's count, and what it reads to find it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from test_queue import at_noon, counted_queries, officer, queue_html, received, tab_count
+
+from tracker.choices import Role, Status
+from tracker.extensions import db
+from tracker.inquiries.intake import Receipt
+from tracker.models import User
+
+__all__ = ["at_noon", "officer"]  # fixtures shared with test_queue
+
+
+def test_search_counts_matches_in_every_status_but_no_hidden_name(
+    client: FlaskClient,
+    officer: User,
+    make_user: Callable[..., User],
+    login: Callable[..., FlaskClient],
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    received(make_inquiry, "2015-01-20T11:00:00+06:00", outlet="Kazinform")
+    done = received(make_inquiry, "2015-01-20T09:00:00+06:00", subject="Call back Kazinform")
+    done.status, done.closed_at = Status.CLOSED, at_noon
+    hidden = received(make_inquiry, "2015-01-20T08:00:00+06:00", name="Dana Kazinformova")
+    hidden.status, hidden.closed_at, hidden.sensitive = Status.CLOSED, at_noon, True
+    received(make_inquiry, "2015-01-20T10:00:00+06:00", outlet="Kursiv")
+    db.session.commit()
+
+    html = queue_html(client, q="kazINF")
+    assert tab_count(html, "All open") == 1
+    assert tab_count(html, "Closed") == 1, "a sensitive name is not counted for an officer"
+    login(make_user(role=Role.MANAGER))
+    html = queue_html(client, q="kazINF")
+    assert tab_count(html, "All open") == 1
+    assert tab_count(html, "Closed") == 2
+
+
+def test_search_reads_indexes_not_the_whole_table(
+    app: Flask,
+    client: FlaskClient,
+    officer: User,
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan checked is SQLite's")
+    received(make_inquiry, "2015-01-20T11:00:00+06:00", outlet="Kazinform")
+    with counted_queries(app) as statements:
+        queue_html(client, q="Haddad")
+    searches = [statement for statement in statements if "LIKE" in statement]
+    assert searches, "the search page sent no LIKE"
+    # Rows are wide (whole messages): a search must read the narrow search indexes.
+    for statement in searches:
+        plan = plan_of(statement)
+        assert not [line for line in plan if line == "SCAN inquiries"], (statement, plan)
+
+
+def plan_of(statement: str) -> list[str]:
+    """EXPLAIN QUERY PLAN's lines; every parameter bound to NULL (the plan ignores values)."""
+    count = statement.count("?")
+    parts = statement.split("?")
+    numbered = parts[0] + "".join(f":p{i}{part}" for i, part in enumerate(parts[1:]))
+    rows = db.session.execute(
+        text("EXPLAIN QUERY PLAN " + numbered), {f"p{i}": None for i in range(count)}
+    ).all()
+    return [str(row[3]) for row in rows]

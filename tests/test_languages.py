@@ -146,6 +146,19 @@ def test_the_form_in_russian_by_the_switchers_cookie(client: FlaskClient) -> Non
     assert page.selected["language"] == "ru"
 
 
+def test_each_language_keeps_its_own_options(client: FlaskClient) -> None:
+    # The option lists are built once per language and shared by later requests.
+    russian = Page(text(in_language(client, "ru").get(FORM_URL)))
+    english = Page(text(in_language(client, "en").get(FORM_URL)))
+    again = Page(text(in_language(client, "ru").get(FORM_URL)))
+
+    assert ("KZ", "Kazakhstan") in english.options["country"]
+    assert ("online", "Online") in english.options["media_type"]
+    assert ("", "Choose…") in english.options["deadline_tz"]
+    assert again.options == russian.options
+    assert ("KZ", "Казахстан") in again.options["country"]
+
+
 def test_the_forms_errors_in_russian(client: FlaskClient) -> None:
     response = in_language(client, "ru").post(
         FORM_URL, data=valid_form(name="", email="", phone="", subject="x" * 201)

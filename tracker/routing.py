@@ -86,8 +86,12 @@ def route(
     phase_contacts: Mapping[Phase, Sequence[ContactRef]],
     open_load: Mapping[int, int],
 ) -> Decision:
-    """Choose the contact for ``inquiry``: first matching rule, then the least loaded."""
-    rule = next((r for r in rules if r.matches(inquiry)), FALLBACK)
+    """Choose the contact for ``inquiry``: first matching rule, then the least loaded.
+
+    ``open_load`` needs to hold only the ``candidates`` (see there): the others are never
+    compared.
+    """
+    rule = matching_rule(inquiry, rules)
     candidates = candidates_for(rule, inquiry.phase, phase_contacts)
     condition = describe_condition(rule, inquiry)
     if not candidates:
@@ -97,6 +101,24 @@ def route(
     if len(candidates) > 1:
         reason += f" (fewest open inquiries of {len(candidates)} contacts)"
     return Decision(chosen, reason)
+
+
+def matching_rule(inquiry: InquiryFacts, rules: Sequence[Rule]) -> Rule:
+    """The first rule that matches ``inquiry``; the fallback when none does."""
+    return next((r for r in rules if r.matches(inquiry)), FALLBACK)
+
+
+def candidates(
+    inquiry: InquiryFacts,
+    rules: Sequence[Rule],
+    phase_contacts: Mapping[Phase, Sequence[ContactRef]],
+) -> tuple[ContactRef, ...]:
+    """The contacts ``route`` would choose among for ``inquiry``, in listed order.
+
+    A caller loads the open load of these only, and only when there are two or more:
+    one contact needs no comparison, so no count of open inquiries.
+    """
+    return candidates_for(matching_rule(inquiry, rules), inquiry.phase, phase_contacts)
 
 
 def public_candidates(

@@ -32,9 +32,13 @@ def inquiry_received(session: Session, inquiry: Inquiry, status_token: str, now:
     # Imported inquiries are the office's history: nobody is to hear about them again.
     if inquiry.channel is Channel.IMPORT:
         return
+    # Who to tell does not depend on the rows waiting to be written: not flushing them
+    # for this query lets the caller write the inquiry and its mails in one flush.
+    with session.no_autoflush:
+        officers = recipients.for_new_inquiry(session, inquiry)
     if inquiry.email:
         queue_acknowledgement(session, inquiry, status_token, now)
-    for officer in recipients.for_new_inquiry(session, inquiry):
+    for officer in officers:
         queue_new_inquiry_notice(session, inquiry, officer, now)
 
 

@@ -235,3 +235,46 @@ def test_anonymous_visitors_are_sent_to_login(client: FlaskClient) -> None:
     response = client.get("/queue/export.csv?tab=open")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=/queue/export.csv")
+
+
+def test_a_sensitive_formula_is_blank_for_an_officer_and_neutralised_for_a_manager(
+    client: FlaskClient,
+    officer: User,
+    make_user: Callable[..., User],
+    login: Callable[..., FlaskClient],
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    inquiry = received(
+        make_inquiry,
+        "2015-01-20T11:00:00+06:00",
+        name="=cmd|' /C calc'!A0",
+        outlet="+Outlet",
+        subject="@subject",
+    )
+    inquiry.sensitive, inquiry.assignee, inquiry.status = True, None, Status.NEW
+    db.session.commit()
+
+    def row() -> dict[str, str]:
+        [only] = table(download(client, tab="open"))
+        return only
+
+    seen = row()
+    assert (seen["name"], seen["outlet"], seen["email"], seen["phone"]) == ("", "", "", "")
+    # What is not identity stays, neutralised all the same.
+    assert seen["subject"] == "'@subject"
+    login(make_user(role=Role.MANAGER))
+    seen = row()
+    assert (seen["name"], seen["outlet"]) == ("'=cmd|' /C calc'!A0", "'+Outlet")
+
+
+def test_an_inquiry_without_contact_or_assignee_is_exported_with_those_cells_empty(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    inquiry = received(make_inquiry, "2015-01-20T11:00:00+06:00")
+    inquiry.routed_contact = None
+    db.session.commit()
+    [row] = table(download(client, tab="open"))
+    assert row["reference"] == inquiry.reference
+    assert row["mission"] == "kazakhstan-2015"
+    assert (row["routed_contact"], row["assignee"]) == ("", "")

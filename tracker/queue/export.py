@@ -8,20 +8,21 @@ inquiry's journalist is left blank for whoever may not see them on the queue pag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import chain
+from typing import Any
 
 from flask import Response, stream_with_context
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
+from sqlalchemy.orm import aliased
 
-from tracker.auth.policy import can_see_identity, require_role
+from tracker.auth.policy import RANK, require_role
 from tracker.choices import Role
 from tracker.csvsafe import csv_rows
 from tracker.extensions import db
-from tracker.models import Inquiry, User
+from tracker.models import Contact, Inquiry, Mission, User
 from tracker.queue import queries
 from tracker.queue.blueprint import bp
 from tracker.queue.views import chosen_tab, current_viewer, filter_form
@@ -62,7 +63,7 @@ def export_csv() -> ResponseReturnValue:
     viewer = current_viewer()
     tab = chosen_tab()
     statement = export_statement(tab, viewer, form.filters())
-    rows = (export_row(inquiry, viewer.user) for inquiry in fetch(statement))
+    rows = (export_row(row, viewer.user) for row in fetch(statement))
     body = stream_with_context(csv_rows(chain([HEADER], rows)))
     filename = f"queue-{tab.value}-{viewer.now:%Y%m%d-%H%M}.csv"
     return Response(
@@ -74,52 +75,129 @@ def export_csv() -> ResponseReturnValue:
 
 def export_statement(
     tab: queries.Tab, viewer: queries.Viewer, filters: queries.Filters
-) -> Select[Inquiry]:
-    """The queue page's query without its page limit: same rows, same order."""
+) -> Select[*tuple[Any, ...]]:
+    """The queue page's query without its page limit: same rows, same order.
+
+    The exported columns only, in the order of HEADER, then what the identity rule reads.
+    Plain rows rather than ``Inquiry`` objects: at thousands of rows, building the ORM
+    objects of each inquiry, mission, contact and assignee (and decoding the JSON columns
+    of the last three) cost most of the export. Outer joins, as ``joinedload`` emitted,
+    so a row never drops out for want of a contact or an assignee.
+    """
     keys = queries.order_keys(tab)
+    assignee = aliased(User)
     return (
-        select(Inquiry)
-        .options(
-            joinedload(Inquiry.mission),
-            joinedload(Inquiry.routed_contact),
-            joinedload(Inquiry.assignee),
+        select(
+            Inquiry.reference,
+            Inquiry.received_at,
+            Mission.slug,
+            stored(Inquiry.phase_at_receipt),
+            stored(Inquiry.channel),
+            stored(Inquiry.status),
+            stored(Inquiry.request_type),
+            stored(Inquiry.topic),
+            stored(Inquiry.media_type),
+            Inquiry.outlet,
+            Inquiry.name,
+            Inquiry.email,
+            Inquiry.phone,
+            Inquiry.subject,
+            Inquiry.deadline,
+            Inquiry.due_at,
+            Inquiry.first_response_at,
+            Inquiry.answered_at,
+            Inquiry.closed_at,
+            Contact.name,
+            assignee.name,
+            Inquiry.sensitive,
+            Inquiry.assignee_id,
         )
+        .select_from(Inquiry)
+        .outerjoin(Mission, Mission.id == Inquiry.mission_id)
+        .outerjoin(Contact, Contact.id == Inquiry.routed_contact_id)
+        .outerjoin(assignee, assignee.id == Inquiry.assignee_id)
         .where(queries.tab_condition(tab, viewer), queries.filter_condition(filters, viewer))
         .order_by(*(expression if asc else expression.desc() for expression, asc in keys))
     )
 
 
-def fetch(statement: Select[Inquiry]) -> Iterator[Inquiry]:
-    """The inquiries in batches (a server-side cursor on PostgreSQL), as the CSV is sent."""
-    yield from db.session.scalars(statement.execution_options(yield_per=BATCH))
+def stored(column: Any) -> ColumnElement[str]:
+    """An enum column read as the value it stores, which is what the CSV shows.
+
+    Skips turning every cell into its enum member only to take ``.value`` back out.
+    """
+    return type_coerce(column, String)
 
 
-def export_row(inquiry: Inquiry, viewer: User) -> tuple[object, ...]:
-    """One inquiry in the order of HEADER; instants in UTC, identity only where allowed."""
-    visible = can_see_identity(viewer, inquiry)
+def fetch(statement: Select[*tuple[Any, ...]]) -> Iterator[Row[*tuple[Any, ...]]]:
+    """The rows in batches (a server-side cursor on PostgreSQL), as the CSV is sent."""
+    yield from db.session.execute(statement.execution_options(yield_per=BATCH))
+
+
+def export_row(row: Sequence[Any], viewer: User) -> tuple[object, ...]:
+    """One row in the order of HEADER; instants in UTC, identity only where allowed."""
+    # Unpacked once: a Row's attributes are looked up by name, a few times slower.
+    (
+        reference,
+        received_at,
+        mission,
+        phase,
+        channel,
+        status,
+        request_type,
+        topic,
+        media_type,
+        outlet,
+        name,
+        email,
+        phone,
+        subject,
+        deadline,
+        due_at,
+        first_response_at,
+        answered_at,
+        closed_at,
+        routed_contact,
+        assignee,
+        sensitive,
+        assignee_id,
+    ) = row
+    if not sees_identity(viewer, sensitive, assignee_id):
+        outlet = name = email = phone = ""
     return (
-        inquiry.reference,
-        utc(inquiry.received_at),
-        inquiry.mission.slug,
-        inquiry.phase_at_receipt.value,
-        inquiry.channel.value,
-        inquiry.status.value,
-        inquiry.request_type.value,
-        inquiry.topic.value,
-        inquiry.media_type.value,
-        inquiry.outlet if visible else "",
-        inquiry.name if visible else "",
-        inquiry.email if visible else "",
-        inquiry.phone if visible else "",
-        inquiry.subject,
-        utc(inquiry.deadline),
-        utc(inquiry.due_at),
-        utc(inquiry.first_response_at),
-        utc(inquiry.answered_at),
-        utc(inquiry.closed_at),
-        inquiry.routed_contact.name if inquiry.routed_contact else "",
-        inquiry.assignee.name if inquiry.assignee else "",
+        reference,
+        utc(received_at),
+        mission,
+        phase,
+        channel,
+        status,
+        request_type,
+        topic,
+        media_type,
+        outlet,
+        name,
+        email,
+        phone,
+        subject,
+        utc(deadline),
+        utc(due_at),
+        utc(first_response_at),
+        utc(answered_at),
+        utc(closed_at),
+        routed_contact or "",
+        assignee or "",
     )
+
+
+def sees_identity(viewer: User, sensitive: bool, assignee_id: int | None) -> bool:
+    """``policy.can_see_identity`` from the row's columns, with no ``Inquiry`` built.
+
+    The same rule: a sensitive inquiry's journalist is visible to its assignee and to
+    managers only.
+    """
+    if not sensitive:
+        return True
+    return assignee_id == viewer.id or RANK[viewer.role] >= RANK[Role.MANAGER]
 
 
 def utc(instant: datetime | None) -> str:

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from tracker.auth.policy import RANK, require_role
+from tracker.auth.policy import identity_visible, require_role
 from tracker.choices import Role
 from tracker.csvsafe import csv_rows
 from tracker.extensions import db
@@ -162,7 +162,7 @@ def export_row(row: Sequence[Any], viewer: User) -> tuple[object, ...]:
         sensitive,
         assignee_id,
     ) = row
-    if not sees_identity(viewer, sensitive, assignee_id):
+    if not identity_visible(viewer, sensitive, assignee_id):
         outlet = name = email = phone = ""
     return (
         reference,
@@ -187,17 +187,6 @@ def export_row(row: Sequence[Any], viewer: User) -> tuple[object, ...]:
         routed_contact or "",
         assignee or "",
     )
-
-
-def sees_identity(viewer: User, sensitive: bool, assignee_id: int | None) -> bool:
-    """``policy.can_see_identity`` from the row's columns, with no ``Inquiry`` built.
-
-    The same rule: a sensitive inquiry's journalist is visible to its assignee and to
-    managers only.
-    """
-    if not sensitive:
-        return True
-    return assignee_id == viewer.id or RANK[viewer.role] >= RANK[Role.MANAGER]
 
 
 def utc(instant: datetime | None) -> str:

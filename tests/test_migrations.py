@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import SEED_FILE, journalist_request
 from flask import Flask
 from sqlalchemy import inspect
 
+from tracker.choices import Channel
 from tracker.extensions import db
+from tracker.inquiries import intake
+from tracker.missions.spec import parse_mission_file
+from tracker.missions.sync import apply_spec
+from tracker.stats import queries
+from tracker.stats.scope import Scope
 
 
 def test_db_upgrade_builds_a_schema_identical_to_the_models(app_on: Callable[..., Flask]) -> None:
@@ -34,3 +42,28 @@ def test_downgrade_to_base_removes_every_table(app_on: Callable[..., Flask]) -> 
         remaining = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert remaining <= {"alembic_version"}
+
+
+def test_upgrade_counts_inquiries_already_there_and_later_ones(
+    app_on: Callable[..., Flask],
+) -> None:
+    """An office upgrading with a year of inquiries gets the same figures afterwards."""
+    app = app_on()
+    received = datetime(2015, 1, 20, 4, 0, tzinfo=UTC)  # 10:00 in Almaty
+    with app.app_context():
+        flask_migrate.upgrade(revision="0007")
+        mission, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+        intake.receive(mission, journalist_request(), channel=Channel.EMAIL, received_at=received)
+        db.session.commit()
+        flask_migrate.upgrade()  # the rollup arrives with one inquiry in the table
+        week = Scope(mission, date(2015, 1, 16), date(2015, 1, 22))
+        assert queries.build_report(week, received).counts.received == 1
+        db.session.commit()
+        # From now on the database's triggers mark each new inquiry's days.
+        intake.receive(mission, journalist_request(), channel=Channel.EMAIL, received_at=received)
+        db.session.commit()
+        assert queries.build_report(week, received).counts.received == 2
+        office = Scope(None, date(2015, 1, 20), date(2015, 1, 20))
+        assert queries.build_report(office, received).received_by_day == [(date(2015, 1, 20), 2)]
+        db.session.remove()
+        db.engine.dispose()

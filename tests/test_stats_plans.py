@@ -1,15 +1,16 @@
 """How the statistics read the database: what keeps the whole office's page fast.
 
-Over a wide scope SQLite must walk ``ix_inquiries_stats`` and
-``ix_inquiries_outlet_received`` in their order (no sort of every inquiry, no wide
-rows), and count each day as one range of an index. The figures themselves are checked
-in test_stats.py.
+A report adds up the day rollup (tracker/stats/rollup.py). Over a wide scope SQLite must
+read each dimension's rows from the sums index alone, in its order (no sort of every
+row, no detour through the day index among every outlet's rows), and the top outlets
+from the scope's totals less the few days outside the period. The figures themselves
+are checked in test_stats.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -18,17 +19,8 @@ from sqlalchemy import event
 
 from tracker.extensions import db
 from tracker.models import Mission
-from tracker.stats import cube, percentiles, queries, tallies
+from tracker.stats import queries, rollup
 from tracker.stats.scope import Scope
-
-
-def test_days_are_bounded_by_local_midnights_across_summer_time() -> None:
-    bounds = tallies.day_bounds(date(2026, 3, 28), date(2026, 3, 29), "Europe/Zurich")
-    assert [(day, ends - starts) for day, starts, ends in bounds] == [
-        (date(2026, 3, 28), timedelta(hours=24)),
-        (date(2026, 3, 29), timedelta(hours=23)),
-    ]
-    assert bounds[1][1] == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
 
 
 def plans_of(run: Callable[[], Any]) -> list[str]:
@@ -51,29 +43,54 @@ def plans_of(run: Callable[[], Any]) -> list[str]:
     ]
 
 
-@pytest.mark.skipif(on_postgresql(), reason="SQLite's planner; PostgreSQL plans by statistics")
-def test_a_wide_scope_walks_the_statistics_indexes_in_order(mission: Mission) -> None:
-    where = queries.in_scope(Scope(None, date(2015, 1, 1), date(2015, 12, 31)), table_scan=True)
-    for run, index in [
-        (lambda: cube.cube(where), "ix_inquiries_stats"),
-        (lambda: percentiles.response_times(where), "ix_inquiries_stats"),
-        (lambda: tallies.top_outlets(where), "ix_inquiries_outlet_received"),
-    ]:
-        (plan,) = plans_of(run)
-        walk = f"SCAN inquiries USING COVERING INDEX {index}"
-        assert walk in plan
-        # The inquiries are grouped as they come; only the few groups may be sorted after.
-        assert f"{walk} | USE TEMP B-TREE FOR GROUP BY" not in plan
+SQLITE_ONLY = pytest.mark.skipif(
+    on_postgresql(), reason="SQLite's planner; PostgreSQL plans by statistics"
+)
+YEAR = Scope(None, date(2015, 1, 1), date(2015, 12, 31))
 
 
-@pytest.mark.skipif(on_postgresql(), reason="SQLite's planner; PostgreSQL plans by statistics")
-def test_days_are_counted_as_index_ranges(
-    mission: Mission, make_inquiry: Callable[..., Any]
-) -> None:
-    make_inquiry(received_at=datetime(2015, 1, 20, 10, 0, tzinfo=UTC))
+@pytest.fixture
+def counted(mission: Mission, make_inquiry: Callable[..., Any]) -> None:
+    """A few inquiries, their days counted into the rollup."""
+    for day in (5, 20, 21):
+        make_inquiry(received_at=datetime(2015, 1, day, 10, 0, tzinfo=UTC))
     db.session.commit()
-    scope = Scope(None, date(2015, 1, 1), date(2015, 12, 31))
-    plans = plans_of(lambda: tallies.received_by_day(scope, queries.in_scope(scope)))
-    counting = plans[-1]
-    assert "SEARCH inquiries USING COVERING INDEX ix_inquiries_received_at" in counting
-    assert "TEMP B-TREE" not in counting
+    queries.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
+    db.session.commit()
+
+
+@SQLITE_ONLY
+def test_dimensions_are_summed_from_the_sums_index_in_order(counted: None) -> None:
+    for run in (lambda: rollup.cube(YEAR), lambda: rollup.received_by_day(YEAR)):
+        (plan,) = plans_of(run)
+        assert "USING COVERING INDEX ix_stats_day_tallies_sums" in plan
+        assert "ix_stats_day_tallies_day" not in plan
+    (cube_plan,) = plans_of(lambda: rollup.cube(YEAR))
+    # The groups are formed as the index is walked; nothing is sorted.
+    assert "TEMP B-TREE" not in cube_plan
+
+
+@SQLITE_ONLY
+def test_top_outlets_of_most_days_read_the_totals_less_the_days_outside(counted: None) -> None:
+    january = Scope(None, date(2015, 1, 2), date(2015, 1, 31))  # all days but none
+    plans = plans_of(lambda: rollup.top_outlets(january))
+    outlets = plans[-1]
+    assert "stats_scope_outlets" in outlets
+    # The days outside are two short ranges of the day index, not every outlet row.
+    assert "SEARCH stats_day_tallies USING INDEX ix_stats_day_tallies_day (day<?)" in outlets
+    assert "ix_stats_day_tallies_sums" not in outlets
+
+
+def test_a_report_with_nothing_to_count_writes_nothing(counted: None) -> None:
+    sent: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        sent.append(statement.lstrip().split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        queries.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    # No write, so no write lock: managers reading figures never hold up the form.
+    assert sent and set(sent) <= {"SELECT", "WITH"}

@@ -12,6 +12,7 @@ from flask_login import current_user
 from tracker import clock, phases, phones
 from tracker.auth.policy import require_role
 from tracker.choices import Role, Topic
+from tracker.extensions import db
 from tracker.missions import queries
 from tracker.models import Contact
 from tracker.stats import export as stats_export
@@ -83,4 +84,6 @@ def stats() -> ResponseReturnValue:
     """The managers' figures: ?mission=<slug>&from=<date>&to=<date> (no mission: all)."""
     now = clock.now()
     scope = scope_from_args(request.args, now)
-    return jsonify(stats_export.report_json(stats_queries.build_report(scope, now)))
+    report = stats_queries.build_report(scope, now)
+    db.session.commit()  # the days counted into the rollup
+    return jsonify(stats_export.report_json(report))

@@ -12,6 +12,12 @@ from tracker.models.missions import (
 )
 from tracker.models.outbox import OutboxMessage, OutboxStatus
 from tracker.models.privacy import PrivacyRun, PrivacyRunKind
+from tracker.models.stats import (
+    stats_day_durations,
+    stats_day_tallies,
+    stats_days,
+    stats_scope_outlets,
+)
 from tracker.models.users import ApiToken, LoginThrottle, User
 
 __all__ = [
@@ -32,4 +38,8 @@ __all__ = [
     "RoutingRule",
     "RoutingRuleContact",
     "User",
+    "stats_day_durations",
+    "stats_day_tallies",
+    "stats_days",
+    "stats_scope_outlets",
 ]

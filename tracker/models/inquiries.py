@@ -52,23 +52,6 @@ class Inquiry(Base):
         ),
         # "Follow-ups due" is the one tab that may hold finished inquiries.
         sa.Index("ix_inquiries_assignee_follow_up", "assignee_id", "follow_up_due_at"),
-        # The statistics read their tallies and response times from this index alone, in
-        # its order: SQLite groups by the leading columns as it walks the index instead
-        # of sorting every row of the period (received_at and mission_id only filter).
-        sa.Index(
-            "ix_inquiries_stats",
-            "phase_at_receipt",
-            "assignee_id",
-            "routed_contact_id",
-            "request_type",
-            "media_type",
-            "received_at",
-            "mission_id",
-            "deadline",
-            "first_response_at",
-        ),
-        # The top outlets: counted outlet by outlet in index order, not sorted first.
-        sa.Index("ix_inquiries_outlet_received", "outlet", "received_at", "mission_id"),
         # The queue's text search (/queue?q=) from an index alone: the queue index's columns,
         # the other filters', and the searched ones, so a search picks its page and counts
         # the open tabs from a range of this index, not from the wide rows (long messages).

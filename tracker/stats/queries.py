@@ -1,12 +1,12 @@
-"""The managers' figures as SQL aggregates: a report costs a fixed handful of queries.
+"""The managers' figures: a report costs a fixed handful of queries.
 
 Nothing here loads inquiries. The plain tallies (per phase, request type, media type,
-assignee, contact, and the deadline counts) come from one GROUP BY (cube.py), the backlog's
-counts from the open range of the queue index, the days, outlets and names from
-tallies.py, and the percentiles from the durations the database computes, sorted in
-Python (percentiles.py). Over a wide scope each of these reads an index in its order
-(``ix_inquiries_stats``, ``ix_inquiries_outlet_received``) rather than the wide rows.
-The page, the API and the CSV all read the same ``Report``, so they cannot disagree.
+assignee, contact, outlet and day, and the deadline counts) and the times to first
+response are added up from the day rollup (rollup.py), which counts only the days that
+changed since the last report; the backlog's counts, which depend on the moment, come
+from the open range of the queue index; the names from tallies.py, the percentiles from
+percentiles.py. The page, the API and the CSV all read the same ``Report``, so they
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from tracker.choices import MediaType, Phase, RequestType
 from tracker.extensions import db
 from tracker.models import Inquiry
 from tracker.queue.queries import OPEN, overdue
-from tracker.stats import percentiles, sql, tallies
-from tracker.stats.cube import Cube, cube
+from tracker.stats import rollup, sql, tallies
+from tracker.stats.cube import Cube
 from tracker.stats.percentiles import Percentiles
 from tracker.stats.scope import Scope
 from tracker.stats.tallies import Holder, Tally
-
-# Read the whole table when a scope holds more than 1/TABLE_SCAN_SHARE of it (SQLite).
-TABLE_SCAN_SHARE = 4
 
 
 class AgeBand(NamedTuple):
@@ -79,32 +76,19 @@ class Report:
     first_response_by_assignee: list[tuple[str, Percentiles]]
 
 
-def in_scope(scope: Scope, table_scan: bool = False) -> ColumnElement[bool]:
-    """Received within the scope's days, and of its mission if it has one."""
+def in_scope(scope: Scope) -> ColumnElement[bool]:
+    """Received within the scope's days, and of its mission if it has one.
+
+    For the whole office the received_at (and mission) columns are hidden from SQLite's
+    planner: open inquiries are a small range of the queue index, where a year's range
+    of the received_at index would fetch every row of the year from the table.
+    """
+    table_scan = scope.mission is None
     received: Any = sql.Unindexed(Inquiry.received_at) if table_scan else Inquiry.received_at
     clauses = [received >= scope.starts_at, received < scope.ends_at]
     if scope.mission is not None:
-        mission: Any = sql.Unindexed(Inquiry.mission_id) if table_scan else Inquiry.mission_id
-        clauses.append(mission == scope.mission.id)
+        clauses.append(Inquiry.mission_id == scope.mission.id)
     return and_(*clauses)
-
-
-def prefers_table_scan(scope: Scope) -> bool:
-    """Whether SQLite should read the whole table rather than go through an index.
-
-    SQLite picks the received_at index for any date range, then fetches each row from
-    the table: four times slower than a plain scan once a scope holds more than about a
-    quarter of the table (the whole office, a long period). Hiding received_at (and the
-    mission) from the planner then leaves it the covering indexes whose order serves the
-    GROUP BY, so it walks those instead. PostgreSQL decides this itself from its
-    statistics.
-    """
-    if sql.dialect() != "sqlite":
-        return False
-    # Both counts are answered from indexes alone, without touching the table.
-    scoped = db.session.scalar(select(func.count()).select_from(Inquiry).where(in_scope(scope)))
-    total = db.session.scalar(select(func.max(Inquiry.id))) or 0
-    return (scoped or 0) * TABLE_SCAN_SHARE > total
 
 
 def age_condition(band: AgeBand, now: datetime) -> ColumnElement[bool]:
@@ -137,9 +121,8 @@ def open_counts(where: ColumnElement[bool], now: datetime) -> dict[str, int]:
     return {name: int(row._mapping[name] or 0) for name in columns}
 
 
-def counts(where: ColumnElement[bool], now: datetime, tallied: Cube | None = None) -> Counts:
+def counts(where: ColumnElement[bool], now: datetime, tallied: Cube) -> Counts:
     """Every plain count of the scope: the tallies' sums and the backlog's counts."""
-    tallied = tallied if tallied is not None else cube(where)
     backlog = open_counts(where, now)
     return Counts(
         received=tallied.received,
@@ -155,10 +138,10 @@ def counts(where: ColumnElement[bool], now: datetime, tallied: Cube | None = Non
 
 
 def response_times(
-    where: ColumnElement[bool], assignees: list[Holder]
+    scope: Scope, assignees: list[Holder]
 ) -> tuple[Percentiles, dict[Phase, Percentiles], list[tuple[str, Percentiles]]]:
     """Time to first response overall, per phase at receipt, and per current assignee."""
-    found = percentiles.response_times(where)
+    found = rollup.response_times(scope)
     empty = Percentiles.empty()
     by_phase = {phase: found.by_phase.get(phase, empty) for phase in Phase}
     # In the tally's order (busiest first), then by responses. Someone with no response
@@ -173,17 +156,21 @@ def response_times(
 
 
 def build_report(scope: Scope, now: datetime) -> Report:
-    """Every figure for ``scope`` as of ``now``."""
-    where = in_scope(scope, table_scan=prefers_table_scan(scope))
-    tallied = cube(where)
+    """Every figure for ``scope`` as of ``now``.
+
+    Counts the scope's changed days into the rollup first: the caller commits, so the
+    next report finds them counted.
+    """
+    rollup.refresh(scope)
+    tallied = rollup.cube(scope)
     assignees = tallies.by_assignee(tallied.by_assignee)
-    overall, by_phase, by_assignee = response_times(where, assignees)
+    overall, by_phase, by_assignee = response_times(scope, assignees)
     return Report(
         scope=scope,
         now=now,
-        counts=counts(where, now, tallied),
-        received_by_day=tallies.received_by_day(scope, where),
-        top_outlets=tallies.top_outlets(where),
+        counts=counts(in_scope(scope), now, tallied),
+        received_by_day=rollup.received_by_day(scope),
+        top_outlets=rollup.top_outlets(scope),
         by_contact=[holder.tally for holder in tallies.by_contact(tallied.by_contact)],
         by_assignee=[holder.tally for holder in assignees],
         first_response=overall,

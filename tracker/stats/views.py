@@ -53,6 +53,8 @@ def index() -> ResponseReturnValue:
         return render_template("stats/index.html", form=form, report=None), 400
     now = clock.now()
     report = queries.build_report(form.scope(now), now)
+    # Keeps the days the report counted into the rollup, and frees the write lock.
+    db.session.commit()
     return render_template(
         "stats/index.html",
         form=form,
@@ -78,7 +80,9 @@ def export_csv() -> ResponseReturnValue:
     scope = form.scope(now)
 
     def lines() -> Iterator[str]:
-        yield from csv_rows(export.csv_records(queries.build_report(scope, now)))
+        report = queries.build_report(scope, now)
+        db.session.commit()  # the days counted into the rollup
+        yield from csv_rows(export.csv_records(report))
 
     return Response(
         stream_with_context(lines()),

@@ -22,7 +22,7 @@ from tracker.inquiries import intake
 from tracker.inquiries.intake import Receipt
 from tracker.mail import messages, notices, outbox, sealing
 from tracker.mail.sealing import CannotUnseal, Sealer
-from tracker.models import Mission, OutboxMessage, OutboxStatus, User
+from tracker.models import Inquiry, InquiryEvent, Mission, OutboxMessage, OutboxStatus, User
 
 MakeInquiry = Callable[..., Receipt]
 MakeUser = Callable[..., User]
@@ -190,6 +190,9 @@ def test_the_mail_is_written_in_the_transaction_of_the_inquiry(
     db.session.rollback()
 
     assert mail() == []
+    # ...and so are the inquiry and its timeline: both, or neither.
+    assert db.session.scalars(select(Inquiry)).all() == []
+    assert db.session.scalars(select(InquiryEvent)).all() == []
 
 
 def test_a_call_logged_at_the_desk_is_acknowledged_too(

@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 
 from tracker.choices import Phase, RequestType, RoutingTarget, Status, Topic
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
+from tracker.missions import queries
+from tracker.models import Contact, Mission, RoutingRule, RoutingRuleContact
 from tracker.routing import ContactRef, InquiryFacts, Rule, public_candidates, route
 
 THIBAUT = ContactRef(1, "Thibaut Guillet", office="Geneva")
@@ -379,6 +382,36 @@ def test_public_contacts_for_an_empty_phase_is_an_empty_list() -> None:
 
 
 # --- through the intake service (database) --------------------------------------------
+
+
+def test_routing_inputs_read_what_the_mission_relationships_hold(mission: Mission) -> None:
+    """The intake's two queries agree with the models' rules: order, and active contacts."""
+    contacts = {c.key: c for c in db.session.scalars(select(Contact))}
+    several = ["karen-blanc", "xabier-celaya", "thibaut-guillet"]
+    mission.routing_rules.insert(
+        0,
+        RoutingRule(
+            position=-1,
+            target=RoutingTarget.CONTACTS,
+            request_type=RequestType.ACCREDITATION,
+            rule_contacts=[
+                RoutingRuleContact(position=i, contact=contacts[key])
+                for i, key in enumerate(several)
+            ],
+        ),
+    )
+    mission.routing_rules.append(RoutingRule(position=99, target=RoutingTarget.CONTACTS))
+    contacts["karen-blanc"].active = False
+    db.session.commit()
+    db.session.expire_all()
+
+    rules, by_phase = queries.routing_inputs(mission)
+
+    assert (rules, by_phase) == queries.loaded_routing_inputs(mission)
+    assert [c.name for c in rules[0].contacts] == ["Xabier Celaya", "Thibaut Guillet"]
+    assert rules[-1].contacts == ()
+    assert [c.name for c in by_phase[Phase.BEFORE]] == ["Thibaut Guillet"]
+
 
 BEFORE_THE_MISSION = "2015-01-16T15:00:00+01:00"
 

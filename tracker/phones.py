@@ -6,6 +6,8 @@ so that one string round-trips to display text and to a ``tel:`` link.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
@@ -38,11 +40,15 @@ def _parse_stored(stored: str) -> phonenumbers.PhoneNumber:
     return number
 
 
+# Stored numbers are few (the contacts') and shown on every mail and desk page: each is
+# parsed once per process, not at every showing.
+@lru_cache(maxsize=1024)
 def display(stored: str) -> str:
     """International format for people: "+7 7172 69 65 50 ext. 2293"."""
     return phonenumbers.format_number(_parse_stored(stored), PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=1024)
 def tel_uri(stored: str) -> str:
     """A ``tel:`` link that phones dial, extension included."""
     return phonenumbers.format_number(_parse_stored(stored), PhoneNumberFormat.RFC3966)

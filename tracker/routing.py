@@ -16,12 +16,15 @@ from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 
 @dataclass(frozen=True)
 class ContactRef:
-    """A contact as routing sees it: enough to choose and to explain the choice."""
+    """A contact as routing sees it: enough to choose and to explain the choice, and to
+    tell the journalist who will answer (the acknowledgement shows phones and email)."""
 
     id: int
     name: str
     office: str | None = None
     unit: str | None = None
+    phones: tuple[str, ...] = ()
+    email: str | None = None
 
     @property
     def description(self) -> str:

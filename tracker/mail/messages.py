@@ -19,8 +19,11 @@ from functools import cache
 from typing import Any
 
 from babel.dates import format_datetime
+from babel.support import NullTranslations, Translations
 from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2 import Template
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from tracker.formatting import format_instant, in_zone, offset_label
 from tracker.i18n import LANGUAGES
@@ -47,12 +50,9 @@ def language_for(preferred: str | None) -> str:
 
 def render(kind: str, language: str = FALLBACK, **context: Any) -> Rendered:
     """Render ``kind`` in ``language`` (or English) with ``context``."""
-    env = current_app.jinja_env
-    names = [f"mail/{kind}.{language}", f"mail/{kind}", f"mail/{kind}.{FALLBACK}"]
-    text_template = env.select_template([f"{name}.txt" for name in names])
-    html_template = env.select_template([f"{name}.html" for name in names])
-    context = {"language": language, **context}
+    text_template, html_template = templates_for(kind, language)
     with force_locale(language):
+        context = {"language": language, **gettext_callables(get_translations()), **context}
         module = text_template.make_module(context)
         subject = " ".join(str(getattr(module, "subject", "")).split())
         text, html = str(module).strip() + "\n", html_template.render(context)
@@ -60,6 +60,43 @@ def render(kind: str, language: str = FALLBACK, **context: Any) -> Rendered:
         raise LookupError(f"{text_template.name} sets no subject")
     # Subjects carry journalists' text; one line, and within the column's 300 characters.
     return Rendered(subject[:300], text, html)
+
+
+def templates_for(kind: str, language: str) -> tuple[Template, Template]:
+    """The text and HTML templates of ``kind`` in ``language``, else in English.
+
+    Which files those are is remembered per application: trying the names of translations
+    that do not exist asks the file system again on every mail. Not while templates are
+    reloaded on change (debug), when a translation may appear.
+    """
+    env = current_app.jinja_env
+    chosen: dict[tuple[str, str], tuple[str, str]] = current_app.extensions.setdefault(
+        "tracker.mail_templates", {}
+    )
+    names = chosen.get((kind, language))
+    if names is None or env.auto_reload:
+        tried = [f"mail/{kind}.{language}", f"mail/{kind}", f"mail/{kind}.{FALLBACK}"]
+        text = env.select_template([f"{name}.txt" for name in tried])
+        html = env.select_template([f"{name}.html" for name in tried])
+        names = chosen[(kind, language)] = (str(text.name), str(html.name))
+    return env.get_template(names[0]), env.get_template(names[1])
+
+
+def gettext_callables(translations: Translations | NullTranslations) -> dict[str, Any]:
+    """The templates' ``_``, ``gettext`` and ``ngettext``, bound to ``translations``.
+
+    The same functions Flask-Babel installs (Jinja's "newstyle" gettext: escaped, then
+    formatted), without asking Flask-Babel for the locale's catalogue at every string:
+    a mail has some twenty of them, and each asking cost more than the rest of its line.
+    """
+    gettext = _make_new_gettext(translations.ugettext)
+    # ``_`` is Jinja's alias that looks ``gettext`` up again at every call: the same
+    # function, given directly.
+    return {
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": _make_new_ngettext(translations.ungettext),
+    }
 
 
 def when(instant: datetime | None, zone: str, language: str = FALLBACK) -> str:

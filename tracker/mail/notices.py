@@ -8,7 +8,7 @@ being true). Nothing here commits or sends.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tracker.choices import Channel, RequestType, ResponseChannel
 from tracker.mail import messages, outbox, recipients, sealing
 from tracker.models import Inquiry, MissionEvent, User
+from tracker.routing import ContactRef
 
 ACKNOWLEDGEMENT = "acknowledgement"
 NEW_INQUIRY = "new_inquiry"
@@ -27,24 +28,31 @@ DIGEST = "digest"
 PRESS_CONFERENCE = "press-conference"
 
 
-def inquiry_received(session: Session, inquiry: Inquiry, status_token: str, now: datetime) -> None:
-    """Acknowledge a new inquiry to its journalist and tell the office about it."""
+def inquiry_received(
+    session: Session,
+    inquiry: Inquiry,
+    status_token: str,
+    now: datetime,
+    contact: ContactRef | None,
+) -> None:
+    """Acknowledge a new inquiry to its journalist and tell the office about it.
+
+    ``inquiry`` has its id and values (the intake service wrote it with an INSERT of its
+    own); ``contact`` is whom it was routed to. The mails are queued with one more INSERT,
+    in the caller's transaction.
+    """
     # Imported inquiries are the office's history: nobody is to hear about them again.
     if inquiry.channel is Channel.IMPORT:
         return
-    # Who to tell does not depend on the rows waiting to be written: not flushing them
-    # for this query lets the caller write the inquiry and its mails in one flush.
+    # Who to tell does not depend on rows the session may still hold unwritten.
     with session.no_autoflush:
         officers = recipients.for_new_inquiry(session, inquiry)
-    if inquiry.email:
-        queue_acknowledgement(session, inquiry, status_token, now)
-    for officer in officers:
-        queue_new_inquiry_notice(session, inquiry, officer, now)
+    mails = [acknowledgement(inquiry, status_token, contact)] if inquiry.email else []
+    mails += [new_inquiry_notice(inquiry, officer) for officer in officers]
+    outbox.enqueue_all(session, mails, now=now, inquiry_id=inquiry.id)
 
 
-def queue_acknowledgement(
-    session: Session, inquiry: Inquiry, status_token: str, now: datetime
-) -> None:
+def acknowledgement(inquiry: Inquiry, status_token: str, contact: ContactRef | None) -> outbox.Mail:
     """The reference, who answers and their phone, the status link; in their language."""
     mission = inquiry.mission
     language = messages.language_for(inquiry.language)
@@ -54,7 +62,7 @@ def queue_acknowledgement(
         language,
         inquiry=inquiry,
         mission=mission,
-        contact=inquiry.routed_contact,
+        contact=contact,
         # The token itself waits sealed beside the bodies (see tracker.mail.sealing).
         status_url=messages.external_url("public.status", token=sealing.PLACEHOLDER),
         mission_url=messages.external_url("public.mission", slug=mission.slug),
@@ -63,20 +71,17 @@ def queue_acknowledgement(
         calendar_url=messages.external_url("public.calendar", slug=mission.slug),
         when=partial(messages.when, zone=mission.timezone, language=language),
     )
-    outbox.enqueue(
-        session,
-        kind=ACKNOWLEDGEMENT,
-        to=inquiry.email or "",
-        message=message,
-        now=now,
-        inquiry=inquiry,
-        sealed_secret=sealing.Sealer.from_config(current_app.config).seal(status_token),
-    )
+    sealed = sealer_for(current_app.config["SECRET_KEY"]).seal(status_token)
+    return outbox.Mail(ACKNOWLEDGEMENT, inquiry.email or "", message, sealed_secret=sealed)
 
 
-def queue_new_inquiry_notice(
-    session: Session, inquiry: Inquiry, officer: User, now: datetime
-) -> None:
+@lru_cache(maxsize=4)
+def sealer_for(secret_key: str | bytes) -> sealing.Sealer:
+    """The sealer of a SECRET_KEY, its key derived once per process, not once per mail."""
+    return sealing.Sealer(secret_key)
+
+
+def new_inquiry_notice(inquiry: Inquiry, officer: User) -> outbox.Mail:
     """Tell an officer (or a manager) that an inquiry is waiting for them."""
     message = messages.render(
         NEW_INQUIRY,
@@ -87,9 +92,7 @@ def queue_new_inquiry_notice(
         desk_url=messages.external_url("desk.inquiry", reference=inquiry.reference),
         when=partial(messages.when, zone=officer.timezone),
     )
-    outbox.enqueue(
-        session, kind=NEW_INQUIRY, to=officer.email, message=message, now=now, inquiry=inquiry
-    )
+    return outbox.Mail(NEW_INQUIRY, officer.email, message)
 
 
 def response_logged(

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from tracker.choices import Role
 from tracker.models import FollowUp, Inquiry, User
+
+# Built once: asked on every inquiry received, and making the statement anew cost as much
+# as running it.
+LINKED_OFFICERS = (
+    select(User)
+    .where(User.contact_id == bindparam("contact_id"), User.active.is_(True))
+    .order_by(User.id)
+)
 
 
 def linked_officers(session: Session, contact_id: int | None) -> list[User]:
     """The active accounts that answer as this public contact."""
     if contact_id is None:
         return []
-    statement = (
-        select(User).where(User.contact_id == contact_id, User.active.is_(True)).order_by(User.id)
-    )
-    return list(session.scalars(statement))
+    return list(session.scalars(LINKED_OFFICERS, {"contact_id": contact_id}))
 
 
 def managers(session: Session) -> list[User]:

@@ -90,13 +90,15 @@ def translated_choices(locale: str) -> dict[str, tuple[SelectChoice, ...]]:
 def choice(label: Any, options: list[tuple[str, str]], message: Any, **kwargs: Any) -> SelectField:
     """A select whose wrong or missing value gets ``message``, not WTForms' generic text.
 
-    ``options`` fixes the accepted values; the form puts their labels in the page's
-    language when it is made (see ``InquiryForm.translate_choices``).
+    ``options`` fixes the accepted values; the form gives the select its options, labelled
+    in the page's language, when it is made (see ``InquiryForm.translate_choices``). None
+    here: WTForms would check and copy hundreds of options (countries, time zones) into
+    every form, only for them to be replaced at once.
     """
     values = [value for value, _ in options]
     return SelectField(
         label,
-        choices=select_choices([("", "Choose…"), *options]),
+        choices=None,
         validate_choice=False,
         validators=[InputRequired(message), AnyOf(values, message=message)],
         **kwargs,

@@ -89,6 +89,10 @@ def receive(
     ``decision`` overrides the rules, for an officer who takes the call on themselves: the
     acknowledgement must then name that officer, not whom the rules would have chosen.
     """
+    # The statements below run on the connection, past the ORM: whatever the caller has
+    # pending (a mission just made, say) must be in the database first. Nothing pending,
+    # the usual case, costs nothing.
+    db.session.flush()
     phase = phases.phase_at(mission, received_at)
     decision = decision or route(mission, request, phase)
     number = next_number(mission)

@@ -44,6 +44,43 @@ def test_search_counts_matches_in_every_status_but_no_hidden_name(
     assert tab_count(html, "Closed") == 2
 
 
+def test_the_assignee_finds_a_sensitive_journalist_by_name_in_every_status(
+    client: FlaskClient,
+    officer: User,
+    make_user: Callable[..., User],
+    login: Callable[..., FlaskClient],
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    mine = received(make_inquiry, "2015-01-20T08:00:00+06:00", name="Dana Secretova")
+    mine.status, mine.closed_at, mine.sensitive = Status.CLOSED, at_noon, True
+    mine.assignee = officer
+    db.session.commit()
+
+    assert tab_count(queue_html(client, q="secretova"), "Closed") == 1
+    login(make_user(name="Another Officer"))
+    assert tab_count(queue_html(client, q="secretova"), "Closed") == 0
+    assert tab_count(queue_html(client, q=mine.reference), "Closed") == 1
+
+
+def test_searched_text_never_spans_two_fields(
+    client: FlaskClient,
+    officer: User,
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    done = received(
+        make_inquiry, "2015-01-20T09:00:00+06:00", subject="Call back", name="Dana Abenova"
+    )
+    done.status, done.closed_at = Status.CLOSED, at_noon
+    db.session.commit()
+
+    assert tab_count(queue_html(client, q="back"), "Closed") == 1
+    assert tab_count(queue_html(client, q="back\nDana"), "Closed") == 0
+    assert tab_count(queue_html(client, q="backDana"), "Closed") == 0
+    assert tab_count(queue_html(client, q="back Dana"), "Closed") == 0
+
+
 def test_search_reads_indexes_not_the_whole_table(
     app: Flask,
     client: FlaskClient,

@@ -23,6 +23,12 @@ from tracker.models.missions import Contact, Mission
 from tracker.models.types import UTCDateTime, enum_type, utcnow
 from tracker.models.users import User
 
+# The queue's searched columns joined by a line break: text that holds no line break is
+# in one of them exactly when it is in this, so one LIKE per row does the work of four.
+# Stored on PostgreSQL; on SQLite, whose ALTER TABLE adds only VIRTUAL columns, migration
+# 0009 adds it VIRTUAL, its value kept in ix_inquiries_match (same value either way).
+SEARCH_TEXT = "reference || '\n' || subject || '\n' || name || '\n' || outlet"
+
 
 class Inquiry(Base):
     """One request from a journalist, from receipt to close."""
@@ -74,17 +80,13 @@ class Inquiry(Base):
             "subject",
             "id",
         ),
-        # ...and the searched columns alone, first: counting matches over every row (the
-        # "Closed" count) scans this one, a fifth as wide, the searched values up front.
-        sa.Index(
-            "ix_inquiries_text",
-            "reference",
-            "subject",
-            "name",
-            "outlet",
-            "sensitive",
-            "assignee_id",
-        ),
+        # ...and the searched text alone, first: counting matches over every row (the
+        # "Closed" count) scans this narrow index with one LIKE per row.
+        sa.Index("ix_inquiries_match", "search_text", "sensitive", "assignee_id"),
+        # The narrowest index (one small column): SQLite counts every inquiry (the queue's
+        # "Closed" tab is that total less the open ones) by walking the narrowest index,
+        # so the count reads a fifth of the pages and leaves the page cache to the rest.
+        sa.Index("ix_inquiries_sensitive", "sensitive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +110,11 @@ class Inquiry(Base):
     request_type: Mapped[RequestType] = mapped_column(enum_type(RequestType))
     topic: Mapped[Topic] = mapped_column(enum_type(Topic))
     subject: Mapped[str] = mapped_column(sa.String(200))
+    # The searched columns in one string, a line each (see SEARCH_TEXT), kept by the
+    # database itself. Never loaded with an inquiry.
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, sa.Computed(SEARCH_TEXT, persisted=True), deferred=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The zone the journalist gave the deadline in, to show it back in their terms.

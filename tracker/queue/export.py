@@ -62,8 +62,10 @@ def export_csv() -> ResponseReturnValue:
     form.validate()
     viewer = current_viewer()
     tab = chosen_tab()
-    statement = export_statement(tab, viewer, form.filters())
-    rows = (export_row(row, viewer.user) for row in fetch(statement))
+    filters = form.filters()
+    statement = export_statement(tab, queries.shape_of(viewer, filters))
+    values = queries.parameters(viewer, filters)
+    rows = (export_row(row, viewer.user) for row in fetch(statement, values))
     body = stream_with_context(csv_rows(chain([HEADER], rows)))
     filename = f"queue-{tab.value}-{viewer.now:%Y%m%d-%H%M}.csv"
     return Response(
@@ -73,10 +75,10 @@ def export_csv() -> ResponseReturnValue:
     )
 
 
-def export_statement(
-    tab: queries.Tab, viewer: queries.Viewer, filters: queries.Filters
-) -> Select[*tuple[Any, ...]]:
+def export_statement(tab: queries.Tab, shape: queries.Shape) -> Select[*tuple[Any, ...]]:
     """The queue page's query without its page limit: same rows, same order.
+
+    Its values are bound at execution (``queries.parameters``).
 
     The exported columns only, in the order of HEADER, then what the identity rule reads.
     Plain rows rather than ``Inquiry`` objects: at thousands of rows, building the ORM
@@ -116,7 +118,7 @@ def export_statement(
         .outerjoin(Mission, Mission.id == Inquiry.mission_id)
         .outerjoin(Contact, Contact.id == Inquiry.routed_contact_id)
         .outerjoin(assignee, assignee.id == Inquiry.assignee_id)
-        .where(queries.tab_condition(tab, viewer), queries.filter_condition(filters, viewer))
+        .where(queries.tab_condition(tab), queries.filter_condition(shape))
         .order_by(*(expression if asc else expression.desc() for expression, asc in keys))
     )
 
@@ -129,9 +131,11 @@ def stored(column: Any) -> ColumnElement[str]:
     return type_coerce(column, String)
 
 
-def fetch(statement: Select[*tuple[Any, ...]]) -> Iterator[Row[*tuple[Any, ...]]]:
+def fetch(
+    statement: Select[*tuple[Any, ...]], values: dict[str, Any]
+) -> Iterator[Row[*tuple[Any, ...]]]:
     """The rows in batches (a server-side cursor on PostgreSQL), as the CSV is sent."""
-    yield from db.session.execute(statement.execution_options(yield_per=BATCH))
+    yield from db.session.execute(statement.execution_options(yield_per=BATCH), values)
 
 
 def export_row(row: Sequence[Any], viewer: User) -> tuple[object, ...]:

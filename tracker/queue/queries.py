@@ -2,10 +2,15 @@
 
 Plain functions over the session, with no request in sight, so they are tested and
 benchmarked directly. A page costs a fixed number of queries whatever its length:
-rows come with their mission, contact and assignee in one joined SELECT, and the tab
-counts from one SELECT of filtered aggregates over the open rows plus one total. The
-queue index (``ix_inquiries_queue``) holds every column the tabs and the order read, so
-at 100,000s of inquiries a page reads a few thousand index entries and 51 rows.
+rows come as plain columns with their contact's and assignee's names in one joined
+SELECT, and the tab counts from one SELECT of filtered aggregates over the open rows
+plus one total. The queue index (``ix_inquiries_queue``) holds every column the tabs
+and the order read, so at 100,000s of inquiries a page reads a few thousand index
+entries and 51 rows.
+
+The statements are built once per shape (tab, which filters, who looks, which database)
+and read the viewer, the time and the filters' values as bound parameters
+(``parameters``): building and compiling them anew cost more than running them.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
     ColumnElement,
+    Select,
     and_,
+    bindparam,
     case,
-    false,
     func,
     literal,
     or_,
@@ -32,13 +39,14 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from tracker import phases
 from tracker.auth.policy import RANK
 from tracker.choices import OPEN_STATUSES, MediaType, Phase, RequestType, Role, Status
 from tracker.extensions import db
 from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, User
+from tracker.queue.rows import QueueRow
 from tracker.stats.sql import Unindexed
 
 
@@ -98,7 +106,7 @@ class Viewer:
 
 @dataclass(frozen=True)
 class QueuePage:
-    rows: Sequence[Inquiry]
+    rows: Sequence[QueueRow]
     next_after: int | None
 
 
@@ -124,56 +132,83 @@ def end_of_today(viewer: Viewer) -> datetime:
 OPEN_TABS = (Tab.NEEDS_ACTION, Tab.MINE, Tab.UNASSIGNED, Tab.HANDOVER, Tab.OPEN)
 
 
-def tab_condition(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
-    """The WHERE clause that defines ``tab`` for ``viewer``."""
+def tab_condition(tab: Tab) -> ColumnElement[bool]:
+    """The WHERE clause that defines ``tab`` (for the viewer in ``parameters``)."""
     if tab in OPEN_TABS:
-        return and_(OPEN, among_open(tab, viewer))
+        return and_(OPEN, among_open(tab))
     if tab is Tab.AWAITING:
         return Inquiry.status == Status.AWAITING_JOURNALIST
     if tab is Tab.FOLLOW_UPS:
-        me = viewer.user.id
-        return and_(Inquiry.assignee_id == me, Inquiry.follow_up_due_at < end_of_today(viewer))
+        return and_(
+            Inquiry.assignee_id == bindparam("me"),
+            Inquiry.follow_up_due_at < bindparam("end_of_today"),
+        )
     return ~OPEN
 
 
-def among_open(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
+def among_open(tab: Tab) -> ColumnElement[bool]:
     """What sets one of the OPEN_TABS apart among the open inquiries.
 
     Apart from OPEN itself so the tab counts, which read the open rows only, do not
     test every row's status against the open ones once per tab.
     """
-    me = viewer.user.id
     if tab is Tab.NEEDS_ACTION:
         # Unindexed inside the OR: SQLite would otherwise search three indexes and merge
         # them, where one range of the queue index (the open rows) answers it whole.
         status, assignee = Unindexed(Inquiry.status), Unindexed(Inquiry.assignee_id)
         return or_(
             status == Status.NEW,
-            and_(assignee == me, status != Status.AWAITING_JOURNALIST),
+            and_(assignee == bindparam("me"), status != Status.AWAITING_JOURNALIST),
             and_(
                 Unindexed(Inquiry.clock_running).is_(True),
-                Unindexed(Inquiry.due_at) < viewer.now,
+                Unindexed(Inquiry.due_at) < bindparam("now"),
             ),
         )
     if tab is Tab.MINE:
-        return Inquiry.assignee_id == me
+        return Inquiry.assignee_id == bindparam("me")
     if tab is Tab.UNASSIGNED:
         return Inquiry.assignee_id.is_(None)
     if tab is Tab.HANDOVER:
-        return handover_pairs_condition(viewer.handover_pairs)
+        return handover_pairs_condition()
     return true()
 
 
-def handover_condition(pairs: frozenset[tuple[int, int]]) -> ColumnElement[bool]:
+def handover_condition() -> ColumnElement[bool]:
     """Open inquiries still routed to a contact of a phase that has ended."""
-    return and_(OPEN, handover_pairs_condition(pairs))
+    return and_(OPEN, handover_pairs_condition())
 
 
-def handover_pairs_condition(pairs: frozenset[tuple[int, int]]) -> ColumnElement[bool]:
-    """Routed to a contact of a phase that has ended (open or not)."""
-    if not pairs:
-        return false()
-    return tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(sorted(pairs))
+def handover_pairs_condition() -> ColumnElement[bool]:
+    """Routed to a contact of a phase that has ended (open or not): the "pairs" parameter.
+
+    The contact alone is tested first: most open rows fail that test, which SQLite makes
+    far faster than the pair's, and the handover count tests every open row.
+    """
+    contacts: BindParameter[list[int]] = bindparam("pair_contacts", expanding=True)
+    pairs: BindParameter[list[tuple[int, int]]] = bindparam("pairs", expanding=True)
+    return and_(
+        Inquiry.routed_contact_id.in_(contacts),
+        tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(pairs),
+    )
+
+
+def parameters(viewer: Viewer, filters: Filters) -> dict[str, Any]:
+    """The values the queue's statements read, by bound parameter name."""
+    values: dict[str, Any] = {
+        "me": viewer.user.id,
+        "now": viewer.now,
+        "end_of_today": end_of_today(viewer),
+        "pairs": sorted(viewer.handover_pairs),
+        "pair_contacts": sorted({contact for _, contact in viewer.handover_pairs}),
+    }
+    values.update(
+        (name, getattr(filters, name))
+        for name in EQUALITY_FILTERS
+        if getattr(filters, name) is not None
+    )
+    if filters.text:
+        values["pattern"] = like_pattern(filters.text)
+    return values
 
 
 def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
@@ -247,45 +282,92 @@ EQUALITY_FILTERS = {
 }
 
 
-def filter_condition(filters: Filters, viewer: Viewer) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Shape:
+    """What a statement's text depends on, beyond the values it is given."""
+
+    filters: tuple[str, ...]
+    sees_identities: bool
+    dialect: str
+    # The searched text holds no line break, so search_text may stand for its columns.
+    one_line_text: bool = True
+
+
+def shape_of(viewer: Viewer, filters: Filters) -> Shape:
+    """The filters in use (by name), whether the viewer sees every journalist, the database."""
+    used = [name for name in EQUALITY_FILTERS if getattr(filters, name) is not None]
+    if filters.unassigned:
+        used.append("unassigned")
+    if filters.text:
+        used.append("text")
+    dialect = db.session.get_bind().dialect.name
+    one_line = "\n" not in filters.text
+    return Shape(tuple(used), viewer.sees_identities, dialect, one_line)
+
+
+def filter_condition(shape: Shape) -> ColumnElement[bool]:
     """The officer's filters as one WHERE clause."""
-    return and_(true(), *filter_clauses(filters, viewer))
+    return and_(true(), *filter_clauses(shape))
 
 
-def filter_clauses(filters: Filters, viewer: Viewer) -> list[ColumnElement[bool]]:
+def filter_clauses(shape: Shape) -> list[ColumnElement[bool]]:
     """The officer's filters, one clause each (none at all without filters)."""
     clauses: list[ColumnElement[bool]] = [
-        column == getattr(filters, name)
+        column == bindparam(name)
         for name, column in EQUALITY_FILTERS.items()
-        if getattr(filters, name) is not None
+        if name in shape.filters
     ]
-    if filters.unassigned:
+    if "unassigned" in shape.filters:
         clauses.append(Inquiry.assignee_id.is_(None))
-    if filters.text:
-        clauses.append(text_match(filters.text, viewer))
+    if "text" in shape.filters:
+        clauses.append(text_match(shape))
     return clauses
 
 
-def text_match(text: str, viewer: Viewer) -> ColumnElement[bool]:
+def like_pattern(text: str) -> str:
+    """``text`` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def text_match(shape: Shape) -> ColumnElement[bool]:
     """Reference, subject, and the journalist's name and outlet where the viewer may see them.
 
     A sensitive journalist's name must not be findable by someone not allowed to read it.
     """
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    # SQLite's LIKE already ignores case exactly as far as its lower() does (ASCII only),
-    # so ILIKE's lower() on both sides adds a function call per row and column for nothing.
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    identity = or_(like(Inquiry.name, shape), like(Inquiry.outlet, shape))
+    if not shape.sees_identities:
+        identity = and_(identity_allowed(), identity)
+    return or_(like(Inquiry.reference, shape), like(Inquiry.subject, shape), identity)
 
-    def like(column: Any) -> ColumnElement[bool]:
-        if sqlite:
-            return column.like(pattern, escape="\\")
-        return column.ilike(pattern, escape="\\")
 
-    identity = or_(like(Inquiry.name), like(Inquiry.outlet))
-    if not viewer.sees_identities:
-        allowed = or_(Inquiry.sensitive.is_(False), Inquiry.assignee_id == viewer.user.id)
-        identity = and_(allowed, identity)
-    return or_(like(Inquiry.reference), like(Inquiry.subject), identity)
+def identity_allowed() -> ColumnElement[bool]:
+    """The viewer may see the journalist (for a viewer who does not see every one)."""
+    return or_(Inquiry.sensitive.is_(False), Inquiry.assignee_id == bindparam("me"))
+
+
+def like(column: Any, shape: Shape) -> ColumnElement[bool]:
+    """``column`` holds the searched text (the "pattern" parameter), ignoring case.
+
+    SQLite's LIKE already ignores case exactly as far as its lower() does (ASCII only),
+    so ILIKE's lower() on both sides would add a function call per row for nothing.
+    """
+    if shape.dialect == "sqlite":
+        return column.like(bindparam("pattern"), escape="\\")
+    return column.ilike(bindparam("pattern"), escape="\\")
+
+
+def text_match_anywhere(shape: Shape) -> ColumnElement[bool]:
+    """``text_match`` for a scan of every row: one LIKE per row on ``search_text``.
+
+    Searched text without a line break is in ``search_text`` (the four columns, a line
+    each) exactly when it is in one of them. A journalist the viewer may not see is
+    found by reference or subject only: those few rows are tested again on those two.
+    """
+    found = like(Inquiry.search_text, shape)
+    if shape.sees_identities:
+        return found
+    public = or_(like(Inquiry.reference, shape), like(Inquiry.subject, shape))
+    return and_(found, or_(identity_allowed(), public))
 
 
 def tab_counts(viewer: Viewer, filters: Filters) -> dict[Tab, int]:
@@ -296,30 +378,47 @@ def tab_counts(viewer: Viewer, filters: Filters) -> dict[Tab, int]:
     everything else, so it is the filtered total minus the open count; follow-ups may be
     on any status and have their own index. Two statements whatever the filters.
     """
-    where = filter_clauses(filters, viewer)
-    open_tabs = [tab for tab in Tab if tab not in (Tab.FOLLOW_UPS, Tab.CLOSED)]
-    over_open = select(
-        *(
-            func.count().filter(among_open_or_awaiting(tab, viewer)).label(tab.value)
-            for tab in open_tabs
-        )
-    ).where(OPEN, *where)
-    follow_ups = select(func.count()).where(tab_condition(Tab.FOLLOW_UPS, viewer), *where)
-    row = db.session.execute(
-        select(over_open.subquery(), follow_ups.scalar_subquery().label(Tab.FOLLOW_UPS.value))
-    ).one()
-    # A statement of its own: SQLite counts a whole table from its b-tree pages only for
-    # a top-level COUNT(*) without WHERE, six times faster than as a subquery.
-    total = db.session.scalar(select(func.count()).select_from(Inquiry).where(*where)) or 0
-    counts: dict[Tab, int] = {tab: int(row._mapping[tab.value] or 0) for tab in open_tabs}
+    by_tab, total = count_statements(shape_of(viewer, filters))
+    values = parameters(viewer, filters)
+    row = db.session.execute(by_tab, values).one()
+    counts: dict[Tab, int] = {tab: int(row._mapping[tab.value] or 0) for tab in COUNTED_OVER_OPEN}
     counts[Tab.FOLLOW_UPS] = int(row._mapping[Tab.FOLLOW_UPS.value] or 0)
-    counts[Tab.CLOSED] = int(total) - counts[Tab.OPEN]
+    counts[Tab.CLOSED] = int(db.session.scalar(total, values) or 0) - counts[Tab.OPEN]
     return {tab: counts[tab] for tab in Tab}
 
 
-def among_open_or_awaiting(tab: Tab, viewer: Viewer) -> ColumnElement[bool]:
+COUNTED_OVER_OPEN = [tab for tab in Tab if tab not in (Tab.FOLLOW_UPS, Tab.CLOSED)]
+
+
+@cache
+def count_statements(shape: Shape) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
+    """The counts of every tab but "closed", and the filtered total."""
+    where = filter_clauses(shape)
+    over_open = select(
+        *(
+            func.count().filter(among_open_or_awaiting(tab)).label(tab.value)
+            for tab in COUNTED_OVER_OPEN
+        )
+    ).where(OPEN, *where)
+    follow_ups = select(func.count()).where(tab_condition(Tab.FOLLOW_UPS), *where)
+    by_tab = select(over_open.subquery(), follow_ups.scalar_subquery().label(Tab.FOLLOW_UPS.value))
+    # A statement of its own: SQLite counts a whole table from its b-tree pages only for
+    # a top-level COUNT(*) without WHERE, six times faster than as a subquery.
+    total = select(func.count()).select_from(Inquiry)
+    if shape.filters != ("text",) or not shape.one_line_text:
+        return by_tab, total.where(*where)
+    # Searching, and only searching: the total tests every row, with one LIKE each
+    # through ix_inquiries_match. Every search_text is >= '' (four NOT NULL columns): the
+    # range, which changes nothing, is what makes SQLite's planner read that index, as it
+    # does not see it holding search_text (a VIRTUAL column on a migrated database) and
+    # would otherwise compute it from the wide rows. Other filters read the columns of
+    # ix_inquiries_search, as before.
+    return by_tab, total.where(Inquiry.search_text >= "", text_match_anywhere(shape))
+
+
+def among_open_or_awaiting(tab: Tab) -> ColumnElement[bool]:
     """A tab's condition for a row already known to be open."""
-    return tab_condition(tab, viewer) if tab is Tab.AWAITING else among_open(tab, viewer)
+    return tab_condition(tab) if tab is Tab.AWAITING else among_open(tab)
 
 
 def order_keys(tab: Tab) -> list[tuple[OrderKey, bool]]:
@@ -365,33 +464,68 @@ def keyset_after(keys: list[tuple[OrderKey, bool]], anchor: int) -> ColumnElemen
 def queue_page(
     tab: Tab, viewer: Viewer, filters: Filters, after: int | None = None, size: int = 50
 ) -> QueuePage:
-    """One page of ``tab``: at most ``size`` rows after the inquiry ``after``.
+    """One page of ``tab``: at most ``size`` rows after the inquiry ``after``."""
+    shape = shape_of(viewer, filters)
+    if after is None:
+        statement = page_statement(tab, shape, size)
+    else:
+        statement = build_page_statement(tab, shape, size, keyset_after(order_keys(tab), after))
+    found = db.session.execute(statement, parameters(viewer, filters))
+    rows = [QueueRow._make(row) for row in found]
+    next_after = rows[size - 1].id if len(rows) > size else None
+    return QueuePage(rows[:size], next_after)
+
+
+@cache
+def page_statement(tab: Tab, shape: Shape, size: int) -> Select[*tuple[Any, ...]]:
+    """The first page's statement, built once per shape."""
+    return build_page_statement(tab, shape, size, true())
+
+
+def build_page_statement(
+    tab: Tab, shape: Shape, size: int, after: ColumnElement[bool]
+) -> Select[*tuple[Any, ...]]:
+    """``size`` + 1 rows of ``tab`` that come ``after`` (a keyset condition), in order.
 
     Two steps: the page's ids are picked in order from the queue index alone (sorting a
-    few thousand index entries, not whole rows), then only those rows are loaded.
+    few thousand index entries, not whole rows), then only those rows are read. Plain
+    columns, not Inquiry objects: building 50 inquiries with their contact and assignee
+    cost more than the SQL that finds them. Outer joins, so a row never drops out for
+    want of a contact or an assignee.
     """
     keys = order_keys(tab)
     order = [expression if asc else expression.desc() for expression, asc in keys]
     ids = (
         select(Inquiry.id)
-        .where(tab_condition(tab, viewer), filter_condition(filters, viewer))
+        .where(tab_condition(tab), filter_condition(shape), after)
         .order_by(*order)
         .limit(size + 1)
     )
-    if after is not None:
-        ids = ids.where(keyset_after(keys, after))
-    # A row shows its contact's and assignee's names only: loading just those skips
-    # decoding the contacts' JSON columns (phones, languages) 50 times per page; the
-    # mission is not shown at all.
-    statement = (
-        select(Inquiry)
-        .options(
-            joinedload(Inquiry.routed_contact).load_only(Contact.name),
-            joinedload(Inquiry.assignee).load_only(User.name),
+    assignee = aliased(User)
+    return (
+        select(
+            Inquiry.id,
+            Inquiry.reference,
+            Inquiry.channel,
+            Inquiry.received_at,
+            Inquiry.name,
+            Inquiry.outlet,
+            Inquiry.media_type,
+            Inquiry.sensitive,
+            Inquiry.assignee_id,
+            Inquiry.subject,
+            Inquiry.request_type,
+            Inquiry.status,
+            Inquiry.clock_running,
+            Inquiry.due_at,
+            Inquiry.first_response_at,
+            Inquiry.deadline,
+            Contact.name,
+            assignee.name,
         )
+        .select_from(Inquiry)
+        .outerjoin(Contact, Contact.id == Inquiry.routed_contact_id)
+        .outerjoin(assignee, assignee.id == Inquiry.assignee_id)
         .where(Inquiry.id.in_(ids.scalar_subquery()))
         .order_by(*order)
     )
-    rows = db.session.scalars(statement).unique().all()
-    next_after = rows[size - 1].id if len(rows) > size else None
-    return QueuePage(rows[:size], next_after)

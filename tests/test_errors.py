@@ -210,6 +210,11 @@ def test_postgresql_gets_a_connect_timeout_by_default(build_app: Callable[..., F
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
+def test_sqlite_is_not_pinged_before_every_request(build_app: Callable[..., Flask]) -> None:
+    app = build_app("sqlite:///:memory:")
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+
+
 def test_the_app_recovers_without_a_restart_once_the_database_is_back(
     build_app: Callable[..., Flask], tmp_path: Path
 ) -> None:

@@ -202,6 +202,10 @@ POSTGRESQL_CONNECT_TIMEOUT = 5
 def engine_options(app: Flask) -> dict[str, Any]:
     """The engine options, with a connect timeout on PostgreSQL unless one is given."""
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A file has no connection to lose: the ping before each checkout (a SELECT 1 on
+        # every request, a tenth of a bare insert) would find nothing to mend.
+        options["pool_pre_ping"] = False
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", POSTGRESQL_CONNECT_TIMEOUT)

@@ -36,17 +36,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import journalist_request
+from conftest import journalist_request, on_postgresql
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 
 from tracker.choices import Channel, MediaType, Phase, RequestType, Role, Status
 from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.inquiries.intake import Receipt
 from tracker.models import Contact, Inquiry, Mission, User, stats_days
-from tracker.stats import export, queries
+from tracker.stats import export, queries, rollup
 from tracker.stats.scope import Scope
 
 NOW = "2015-01-22T12:00:00+06:00"
@@ -595,3 +595,19 @@ def test_download_link_keeps_the_filters(
     assert 'href="/stats/export.csv?mission=&amp;from=2015-01-16&amp;to=2015-01-22"' in everyone
     one = manager.get("/stats").get_data(as_text=True)
     assert "/stats/export.csv?mission=kazakhstan-2015&amp;from=2015-01-16&amp;to=2015-01-22" in one
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="PostgreSQL's planner statistics")
+def test_a_first_count_refreshes_postgresqls_statistics(
+    app: Flask, known_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real first count writes thousands of rows; here a handful stands for them.
+    monkeypatch.setattr(rollup, "ANALYZE_AFTER", 1)
+    figures(Scope(None, *WEEK))
+    analysed = db.session.execute(
+        text(
+            "SELECT last_analyze FROM pg_stat_user_tables "
+            "WHERE relname = 'stats_day_tallies' AND schemaname = current_schema()"
+        )
+    ).scalar_one()
+    assert analysed is not None

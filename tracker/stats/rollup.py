@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,6 +53,9 @@ from tracker.stats.tallies import Tally
 
 OUTLET = "outlet"
 TOP_OUTLETS = 10
+# PostgreSQL: a recount writing this many rows (a first count) refreshes the statistics.
+ANALYZE_AFTER = 10_000
+ROLLUP_TABLES = ("stats_days", "stats_day_tallies", "stats_day_durations", "stats_scope_outlets")
 # Whole-office first counts read most of the table: SQLite then scans it rather than
 # fetching each row through the received_at index (four times slower).
 SCAN_DAYS = 90
@@ -89,8 +93,13 @@ def refresh(scope: Scope) -> None:
             .returning(stats_days.c.day)
         )
         claimed = sorted(day_value(day) for day in db.session.scalars(claim))
-        for first, last in runs(claimed):
-            count_days(Scope(scope.mission, first, last))
+        written = sum(
+            count_days(Scope(scope.mission, first, last)) for first, last in runs(claimed)
+        )
+        if written >= ANALYZE_AFTER and sql.dialect() == "postgresql":
+            # A first count fills the tables in one go: without fresh statistics the
+            # planner takes them for empty and reads every day of every scope.
+            db.session.execute(text(f"ANALYZE {', '.join(ROLLUP_TABLES)}"))
 
 
 def runs(days: list[date]) -> Iterator[tuple[date, date]]:
@@ -106,8 +115,9 @@ def runs(days: list[date]) -> Iterator[tuple[date, date]]:
     yield first, previous
 
 
-def count_days(run: Scope) -> None:
-    """Replace the tallies and durations of every day of ``run`` with fresh counts."""
+def count_days(run: Scope) -> int:
+    """Replace the tallies and durations of every day of ``run`` with fresh counts; how
+    many rows that wrote."""
     key = scope_key(run)
     counted_before = outlet_sums(run)
     for table in (stats_day_tallies, stats_day_durations):
@@ -124,6 +134,7 @@ def count_days(run: Scope) -> None:
     for row in per_outlet:
         counted_now[row["value"]] += row["received"]
     adjust_outlet_totals(key, counted_before, counted_now)
+    return len(tallies) + len(durations) + len(counted_now)
 
 
 def outlet_sums(scope: Scope) -> dict[str, int]:

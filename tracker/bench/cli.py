@@ -107,19 +107,12 @@ def prepare(rows: int, keep: str | None) -> tuple[str, list[str]]:
 
 
 def settle() -> None:
-    """Leave the database as a running one would be, not as a bulk load leaves it.
-
-    SQLite: the build's write-ahead log moved into the file, as the application's
-    checkpoints keep doing (pages were otherwise timed reading through a whole build's
-    log). PostgreSQL: the planner's statistics gathered, as autovacuum would within a
-    minute of such a load.
-    """
-    with db.engine.connect() as connection:
-        if db.engine.dialect.name == "sqlite":
+    """SQLite: move the build's write-ahead log into the database file, as a running
+    application's checkpoints keep doing, so pages are not timed reading through a log
+    of a whole build's writes. (PostgreSQL is vacuumed and analysed by the builder.)"""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
 
 
 def current_mission_slug() -> str:

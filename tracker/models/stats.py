@@ -102,15 +102,19 @@ COUNTED_COLUMNS = (
 )
 
 
+# Scope 0 in the SQL below is OFFICE_SCOPE. ROW is NEW or OLD (see _sqlite_bump).
+_SQLITE_BUMP = """
+    INSERT INTO stats_days (scope_id, day, version) VALUES
+        (0, date(ROW.received_at), 1),
+        (ROW.mission_id, date(ROW.received_at, '-1 day'), 1),
+        (ROW.mission_id, date(ROW.received_at), 1),
+        (ROW.mission_id, date(ROW.received_at, '+1 day'), 1)
+    ON CONFLICT (scope_id, day) DO UPDATE SET version = stats_days.version + 1;"""
+
+
 def _sqlite_bump(row: str) -> str:
     """The upsert that marks ``row``'s (NEW or OLD) days as changed, SQLite's spelling."""
-    return f"""
-    INSERT INTO stats_days (scope_id, day, version) VALUES
-        ({OFFICE_SCOPE}, date({row}.received_at), 1),
-        ({row}.mission_id, date({row}.received_at, '-1 day'), 1),
-        ({row}.mission_id, date({row}.received_at), 1),
-        ({row}.mission_id, date({row}.received_at, '+1 day'), 1)
-    ON CONFLICT (scope_id, day) DO UPDATE SET version = stats_days.version + 1;"""
+    return _SQLITE_BUMP.replace("ROW", row)
 
 
 _COUNTED = ", ".join(COUNTED_COLUMNS)
@@ -129,11 +133,11 @@ SQLITE_TRIGGERS = (
 )
 
 POSTGRESQL_TRIGGERS = (
-    f"""CREATE OR REPLACE FUNCTION stats_days_touch(mission integer, received timestamptz)
+    """CREATE OR REPLACE FUNCTION stats_days_touch(mission integer, received timestamptz)
     RETURNS void LANGUAGE sql AS $$
         INSERT INTO stats_days (scope_id, day, version)
         SELECT t.scope_id, t.day, 1 FROM (VALUES
-            ({OFFICE_SCOPE}, (received AT TIME ZONE 'UTC')::date),
+            (0, (received AT TIME ZONE 'UTC')::date),
             (mission, (received AT TIME ZONE 'UTC')::date - 1),
             (mission, (received AT TIME ZONE 'UTC')::date),
             (mission, (received AT TIME ZONE 'UTC')::date + 1)
@@ -182,18 +186,18 @@ POSTGRESQL_DROPS = (
 
 # Marks every day that already holds inquiries as never counted (a new rollup over an
 # existing table); days marked already are left alone.
-SQLITE_BACKFILL = f"""
+SQLITE_BACKFILL = """
     INSERT INTO stats_days (scope_id, day, version)
-    SELECT {OFFICE_SCOPE}, date(received_at), 1 FROM inquiries
+    SELECT 0, date(received_at), 1 FROM inquiries
     UNION SELECT mission_id, date(received_at, '-1 day'), 1 FROM inquiries
     UNION SELECT mission_id, date(received_at), 1 FROM inquiries
     -- WHERE: SQLite would read ON CONFLICT as a join's ON without it.
     UNION SELECT mission_id, date(received_at, '+1 day'), 1 FROM inquiries WHERE true
     ON CONFLICT (scope_id, day) DO NOTHING"""
 
-POSTGRESQL_BACKFILL = f"""
+POSTGRESQL_BACKFILL = """
     INSERT INTO stats_days (scope_id, day, version)
-    SELECT {OFFICE_SCOPE}, (received_at AT TIME ZONE 'UTC')::date, 1 FROM inquiries
+    SELECT 0, (received_at AT TIME ZONE 'UTC')::date, 1 FROM inquiries
     UNION SELECT mission_id, (received_at AT TIME ZONE 'UTC')::date + shift, 1
         FROM inquiries CROSS JOIN (VALUES (-1), (0), (1)) AS shifts(shift)
     ON CONFLICT (scope_id, day) DO NOTHING"""

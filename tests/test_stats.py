@@ -611,3 +611,17 @@ def test_a_first_count_refreshes_postgresqls_statistics(
         )
     ).scalar_one()
     assert analysed is not None
+
+
+def test_the_count_command_counts_every_changed_day_ahead_of_reports(
+    app: Flask, known_data: dict[str, Any], runner: Any
+) -> None:
+    assert stale_days(0) and stale_days(known_data["inquiries"]["A"].mission_id)
+    result = runner.invoke(args=["stats", "count"])
+    assert result.exit_code == 0, result.output
+    assert "(the whole office and 1 mission)" in result.output
+    assert result.output.rstrip().endswith("0 left.")
+    db.session.expire_all()
+    assert stale_days(0) == stale_days(known_data["inquiries"]["A"].mission_id) == []
+    # The reports then read what the command counted.
+    assert figures(Scope(None, *WEEK))["received"] == 10

@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from tracker.mail.cli import digest_cli, outbox_cli, reminders_cli
     from tracker.missions.cli import missions_cli
     from tracker.privacy.cli import privacy_cli
+    from tracker.stats.cli import stats_cli
 
     app.cli.add_command(missions_cli)
     app.cli.add_command(inquiries_cli)
@@ -23,3 +24,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(bench_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(stats_cli)

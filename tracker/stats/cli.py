@@ -40,7 +40,5 @@ def count_command() -> None:
 
 
 def stale_days() -> int:
-    stale = (stats_days.c.cached_version.is_(None)) | (
-        stats_days.c.cached_version != stats_days.c.version
-    )
-    return int(db.session.scalar(select(func.count()).select_from(stats_days).where(stale)) or 0)
+    statement = select(func.count()).select_from(stats_days).where(rollup.STALE)
+    return int(db.session.scalar(statement) or 0)

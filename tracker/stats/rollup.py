@@ -78,17 +78,20 @@ def days_of(scope: Scope, table: Any, indexed: bool = True) -> Any:
 # --- Counting the days that changed ---------------------------------------------------
 
 
+# A day whose inquiries changed since it was counted, or that was never counted.
+STALE = or_(
+    stats_days.c.cached_version.is_(None),
+    stats_days.c.cached_version != stats_days.c.version,
+)
+
+
 def refresh(scope: Scope) -> None:
     """Count again every day of the scope whose inquiries changed since it was counted."""
-    stale = or_(
-        stats_days.c.cached_version.is_(None),
-        stats_days.c.cached_version != stats_days.c.version,
-    )
     # A read first: a report with nothing to count takes no write lock at all.
-    if db.session.scalar(select(literal(1)).where(days_of(scope, stats_days), stale).limit(1)):
+    if db.session.scalar(select(literal(1)).where(days_of(scope, stats_days), STALE).limit(1)):
         claim = (
             update(stats_days)
-            .where(days_of(scope, stats_days), stale)
+            .where(days_of(scope, stats_days), STALE)
             .values(cached_version=stats_days.c.version)
             .returning(stats_days.c.day)
         )
@@ -124,7 +127,7 @@ def count_days(run: Scope) -> int:
         db.session.execute(delete(table).where(days_of(run, table)))
     inquiries = day_rows(run)
     per_outlet = list(outlets(key, inquiries))
-    tallies = [*marginals(run, key, inquiries), *per_outlet]
+    tallies = [*marginals(key, inquiries), *per_outlet]
     if tallies:
         db.session.execute(insert(stats_day_tallies), tallies)
     durations = list(durations_of(key, inquiries))
@@ -197,7 +200,7 @@ def day_rows(run: Scope) -> Any:
     )
 
 
-def marginals(run: Scope, key: int, inquiries: Any) -> Iterator[dict[str, Any]]:
+def marginals(key: int, inquiries: Any) -> Iterator[dict[str, Any]]:
     """Each day's count per value of each dimension (one GROUP BY, summed per dimension)."""
     keys = [inquiries.c.day, *(inquiries.c[name] for name in DIMENSIONS)]
     groups = (
@@ -304,10 +307,13 @@ def top_outlets(scope: Scope, limit: int = TOP_OUTLETS) -> list[Tally]:
     A period holding most of the scope's days reads the scope's totals less the days
     outside it; a short one adds up its own days. Either way few rows are read.
     """
-    marked = days_marked(scope)
-    inside = db.session.scalar(select(func.count()).where(marked, in_period(scope)))
-    outside = db.session.scalar(select(func.count()).where(marked, ~in_period(scope)))
-    if (outside or 0) < (inside or 0):
+    period = stats_days.c.day.between(scope.first_day, scope.last_day)
+    inside, outside = db.session.execute(
+        select(func.count().filter(period), func.count().filter(~period)).where(
+            stats_days.c.scope_id == scope_key(scope)
+        )
+    ).one()
+    if outside < inside:
         count, outlet, statement = totals_less_outside(scope)
     else:
         count, outlet = func.sum(stats_day_tallies.c.received), stats_day_tallies.c.value
@@ -318,14 +324,6 @@ def top_outlets(scope: Scope, limit: int = TOP_OUTLETS) -> list[Tally]:
         )
     ordered = statement.order_by(count.desc(), sql.bytewise(outlet)).limit(limit)
     return [Tally(outlet, int(found)) for outlet, found in db.session.execute(ordered)]
-
-
-def days_marked(scope: Scope) -> Any:
-    return stats_days.c.scope_id == scope_key(scope)
-
-
-def in_period(scope: Scope) -> Any:
-    return stats_days.c.day.between(scope.first_day, scope.last_day)
 
 
 def totals_less_outside(scope: Scope) -> tuple[Any, Any, Any]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from tracker.forms import Form
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Email and password; the address is not checked for form, so any typo just fails."""
 
     email = EmailField(

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 
 from tracker.choices import ResponseChannel, Status
 from tracker.extensions import db
+from tracker.forms import Form
 from tracker.inquiries import lifecycle
 from tracker.models import Contact, Inquiry, User
 
@@ -35,7 +35,7 @@ def options(pairs: list[tuple[str, str]], prompt: str = "Choose…") -> list[Sel
     return [SelectChoice("", prompt), *(SelectChoice(value, label) for value, label in pairs)]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """An action on one inquiry, taken at the version the page showed."""
 
     version = HiddenField(validators=[InputRequired("The page lost its version: reload it.")])

@@ -15,7 +15,6 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
@@ -23,6 +22,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from tracker import phones
 from tracker.choices import LANGUAGES, MediaType, RequestType, Topic
 from tracker.formatting import page_language
+from tracker.forms import Form
 from tracker.inputs import NoNul
 from tracker.inquiries.intake import JournalistRequest
 from tracker.public import labels
@@ -105,7 +105,7 @@ def choice(label: Any, options: list[tuple[str, str]], message: Any, **kwargs: A
     )
 
 
-class InquiryForm(FlaskForm):
+class InquiryForm(Form):
     """A journalist's request for an interview, a comment, information or accreditation."""
 
     name = StringField(

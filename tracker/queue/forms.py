@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from tracker.choices import MediaType, Phase, RequestType, Status
+from tracker.forms import Form
 from tracker.queue.queries import Filters
 
 ANY = SelectChoice("", "Any")
@@ -20,7 +20,7 @@ def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [ANY, *(SelectChoice(value, label) for value, label in pairs)]
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """Narrow the queue; an unknown value is reported next to its field and ignored."""
 
     class Meta:
@@ -74,14 +74,14 @@ class FilterForm(FlaskForm):
         )
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     """Take over the ticked inquiries of the handover tab, or all of them."""
 
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     scope = HiddenField(default="selected")
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Assign, or change the status of, the ticked inquiries."""
 
     ids = SelectMultipleField(coerce=int, validate_choice=False)

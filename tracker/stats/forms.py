@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from tracker.forms import Form
 from tracker.models import Mission
 from tracker.stats.scope import Scope, period_problem, scope_for
 
@@ -16,7 +16,7 @@ ALL_MISSIONS = ""
 NOT_A_DAY = "Enter a day as YYYY-MM-DD, for example 2015-01-19."
 
 
-class StatsForm(FlaskForm):
+class StatsForm(Form):
     """Which figures to show; each problem is reported next to its field."""
 
     class Meta:

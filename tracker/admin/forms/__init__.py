@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 from wtforms.validators import ValidationError as FieldError
 
+from tracker.forms import Form
+
 
 def strip(value: Any) -> Any:
     """Filter: surrounding spaces are never meant."""
@@ -70,7 +72,7 @@ def parse_day(field: StringField) -> date | None:
 MOVES = {"up": -1, "down": 1}
 
 
-class RowForm(FlaskForm):
+class RowForm(Form):
     """A button form about one row of a list; the buttons post ``action``."""
 
     item = HiddenField(validators=[InputRequired("The page lost which row this was: reload it.")])

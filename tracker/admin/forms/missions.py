@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -15,6 +14,7 @@ from wtforms.validators import ValidationError as FieldError
 from tracker.admin.forms import SpecRule, blank_to_none, lines, options, parse_day, strip
 from tracker.admin.services.missions import EventValues, MissionValues
 from tracker.extensions import db
+from tracker.forms import Form
 from tracker.missions.spec import EventSpec, MissionSpec
 from tracker.models import Mission, MissionEvent
 from tracker.privacy.retention import DEFAULT_RETENTION_MONTHS
@@ -52,7 +52,7 @@ def zone_field(label: str) -> SelectField:
     )
 
 
-class MissionForm(FlaskForm):
+class MissionForm(Form):
     """Everything a mission file says about the mission itself."""
 
     slug = StringField(
@@ -211,7 +211,7 @@ class MissionForm(FlaskForm):
         )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """A dated moment of the mission: a local date-time, or words ("June 2015 session")."""
 
     kind = StringField(

@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
@@ -23,6 +22,7 @@ from tracker.admin.services.users import AccountValues
 from tracker.auth import passwords
 from tracker.choices import LANGUAGES, Role
 from tracker.extensions import db
+from tracker.forms import Form
 from tracker.missions.spec import ContactSpec
 from tracker.models import Contact, User
 from tracker.public.forms import zone_options
@@ -56,7 +56,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """A press officer or unit as the public sees them."""
 
     # Checked in validate_key only: left empty, it is made from the name.
@@ -141,7 +141,7 @@ def role_field() -> SelectField:
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """What an admin sets of an account: name, role, public contact, time zone."""
 
     name = StringField(

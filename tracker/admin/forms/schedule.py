@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import FieldList, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired
@@ -15,6 +14,7 @@ from tracker.admin.forms import options, strip
 from tracker.admin.services.schedule import RuleValues
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 from tracker.extensions import db
+from tracker.forms import Form
 from tracker.models import Contact, Mission, RoutingRule
 from tracker.public.forms import parse_local_time
 
@@ -50,7 +50,7 @@ def enum_select(label: str, enum: type[Phase | Topic | RequestType], any_label: 
     )
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """Add a contact at the end of a phase's list."""
 
     phase = SelectField(
@@ -85,7 +85,7 @@ class AssignmentForm(FlaskForm):
         return self.contacts[self.contact.data]
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     """A routing rule: conditions (empty matches anything) and where a match goes."""
 
     topic = enum_select("Topic", Topic, "Any topic")
@@ -150,7 +150,7 @@ class RuleForm(FlaskForm):
         )
 
 
-class PreviewForm(FlaskForm):
+class PreviewForm(Form):
     """An imagined inquiry to route: GET, changes nothing, so no CSRF token."""
 
     class Meta:

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from tracker.models import search
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -57,7 +59,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_name=search.modelled,
     )
 
     with context.begin_transaction():
@@ -92,6 +95,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_name=search.modelled,
             **conf_args
         )
 

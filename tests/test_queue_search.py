@@ -8,13 +8,13 @@ from datetime import datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import delete, text, update
 from test_queue import at_noon, counted_queries, officer, queue_html, received, tab_count
 
 from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
-from tracker.models import User
+from tracker.models import Inquiry, InquiryEvent, User
 
 __all__ = ["at_noon", "officer"]  # fixtures shared with test_queue
 
@@ -81,7 +81,13 @@ def test_searched_text_never_spans_two_fields(
     assert tab_count(queue_html(client, q="back Dana"), "Closed") == 0
 
 
+@pytest.mark.parametrize(
+    ("searched", "asks"),
+    [("Haddad", "MATCH"), ("Ha", "LIKE")],  # shorter than a trigram: LIKE, from indexes
+)
 def test_search_reads_indexes_not_the_whole_table(
+    searched: str,
+    asks: str,
     app: Flask,
     client: FlaskClient,
     officer: User,
@@ -92,9 +98,9 @@ def test_search_reads_indexes_not_the_whole_table(
         pytest.skip("the query plan checked is SQLite's")
     received(make_inquiry, "2015-01-20T11:00:00+06:00", outlet="Kazinform")
     with counted_queries(app) as statements:
-        queue_html(client, q="Haddad")
-    searches = [statement for statement in statements if "LIKE" in statement]
-    assert searches, "the search page sent no LIKE"
+        queue_html(client, q=searched)
+    searches = [statement for statement in statements if asks in statement]
+    assert searches, f"the search page sent no {asks}"
     # Rows are wide (whole messages): a search must read the narrow search indexes.
     for statement in searches:
         plan = plan_of(statement)
@@ -110,3 +116,45 @@ def plan_of(statement: str) -> list[str]:
         text("EXPLAIN QUERY PLAN " + numbered), {f"p{i}": None for i in range(count)}
     ).all()
     return [str(row[3]) for row in rows]
+
+
+def test_the_closed_count_follows_every_change_to_the_searched_fields(
+    client: FlaskClient,
+    officer: User,
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    # On SQLite the count of every match comes from the search index, kept by triggers.
+    done = received(make_inquiry, "2015-01-20T09:00:00+06:00", outlet="Kazinform")
+    done.status, done.closed_at = Status.CLOSED, at_noon
+    db.session.commit()
+    assert tab_count(queue_html(client, q="KAZINF"), "Closed") == 1
+
+    done.outlet = "Vlast.kz"
+    db.session.commit()
+    assert tab_count(queue_html(client, q="kazinf"), "Closed") == 0
+    assert tab_count(queue_html(client, q="vlast"), "Closed") == 1
+
+    db.session.execute(update(Inquiry).values(subject="Брифинг в Алматы"))
+    db.session.commit()
+    assert tab_count(queue_html(client, q="в Алматы"), "Closed") == 1
+
+    db.session.execute(delete(InquiryEvent))
+    db.session.execute(delete(Inquiry))
+    db.session.commit()
+    assert tab_count(queue_html(client, q="vlast"), "Closed") == 0
+
+
+def test_a_search_finds_text_with_quotes_and_wildcards_literally(
+    client: FlaskClient,
+    officer: User,
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    done = received(make_inquiry, "2015-01-20T09:00:00+06:00", subject='The "100%_" answer')
+    done.status, done.closed_at = Status.CLOSED, at_noon
+    db.session.commit()
+
+    assert tab_count(queue_html(client, q='"100%_"'), "Closed") == 1
+    assert tab_count(queue_html(client, q='"100%x"'), "Closed") == 0
+    assert tab_count(queue_html(client, q="answer OR nothing"), "Closed") == 0

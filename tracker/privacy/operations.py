@@ -23,6 +23,7 @@ from tracker.models import (
     PrivacyRun,
     PrivacyRunKind,
 )
+from tracker.models import search as search_index
 from tracker.privacy.anonymise import anonymise
 from tracker.privacy.retention import retention_ends_at
 from tracker.privacy.serialise import inquiry_record, mail_record
@@ -74,6 +75,7 @@ def purge(session: Session, now: datetime, *, run_by: str, dry_run: bool) -> Run
     if not dry_run:
         for inquiry in found:
             anonymise(session, inquiry, now)
+        search_index.forget_erased(session)
     references = [inquiry.reference for inquiry in found]
     run = record(session, PrivacyRunKind.PURGE, now, run_by, dry_run, references)
     return RunResult(references, run)
@@ -125,6 +127,7 @@ def erase(
     if not dry_run:
         for inquiry in found:
             anonymise(session, inquiry, now)
+        search_index.forget_erased(session)
     references = [inquiry.reference for inquiry in found]
     hashed = email_hash(email, secret_key)
     run = record(session, PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)

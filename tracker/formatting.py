@@ -73,9 +73,9 @@ def format_day(day: date | None, language: str | None = None) -> str:
     return f"{day:%A %-d %B %Y}" if language == ENGLISH else format_date(day, "full", language)
 
 
-def format_relative(instant: datetime, now: datetime) -> str:
+def format_relative(instant: datetime, now: datetime, language: str | None = None) -> str:
     """ "in 3 hours", "2 days ago", coarse enough to read at a glance."""
-    language = page_language()
+    language = language or page_language()
     if language != ENGLISH:
         return format_timedelta(instant - now, add_direction=True, locale=language)
     seconds = (instant - now).total_seconds()

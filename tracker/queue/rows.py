@@ -99,7 +99,7 @@ def row_views(
                 href=inquiry_href.replace("REFERENCE", url_quote(row.reference)),
                 channel=LABELS[row.channel],
                 received=format_instant(row.received_at, zone, language),
-                received_relative=format_relative(row.received_at, now),
+                received_relative=format_relative(row.received_at, now, language),
                 identity_visible=identity_visible(viewer, row.sensitive, row.assignee_id),
                 name=row.name,
                 outlet=row.outlet,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.choices import Channel, RequestType, ResponseChannel
 from tracker.mail import messages, outbox, recipients, sealing
-from tracker.models import Inquiry, MissionEvent, User
+from tracker.models import Inquiry, MissionEvent
 from tracker.routing import ContactRef
 
 ACKNOWLEDGEMENT = "acknowledgement"
@@ -44,9 +44,8 @@ def inquiry_received(
     # Imported inquiries are the office's history: nobody is to hear about them again.
     if inquiry.channel is Channel.IMPORT:
         return
-    # Who to tell does not depend on rows the session may still hold unwritten.
-    with session.no_autoflush:
-        officers = recipients.for_new_inquiry(session, inquiry)
+    # Read as plain rows: the intake has written what the session held (see there).
+    officers = recipients.addressees_for_new_inquiry(session, inquiry.routed_contact_id)
     mails = [acknowledgement(inquiry, status_token, contact)] if inquiry.email else []
     mails += [new_inquiry_notice(inquiry, officer) for officer in officers]
     outbox.enqueue_all(session, mails, now=now, inquiry_id=inquiry.id)
@@ -81,7 +80,7 @@ def sealer_for(secret_key: str | bytes) -> sealing.Sealer:
     return sealing.Sealer(secret_key)
 
 
-def new_inquiry_notice(inquiry: Inquiry, officer: User) -> outbox.Mail:
+def new_inquiry_notice(inquiry: Inquiry, officer: recipients.Addressee) -> outbox.Mail:
     """Tell an officer (or a manager) that an inquiry is waiting for them."""
     message = messages.render(
         NEW_INQUIRY,

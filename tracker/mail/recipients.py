@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from tracker.choices import Role
@@ -35,6 +38,51 @@ def managers(session: Session) -> list[User]:
 def for_new_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
     """The routed contact's officers or, when the contact has no account, the managers."""
     return linked_officers(session, inquiry.routed_contact_id) or managers(session)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """An account as a notice addresses it: name, address, time zone, contact answered as."""
+
+    name: str
+    email: str
+    timezone: str
+    contact_id: int | None
+
+
+# The new-inquiry notice needs four columns of each account, on every inquiry received:
+# read as plain rows, since loading User objects cost the form POST more than the query.
+USERS = cast(Table, User.__table__)
+ADDRESSEE_COLUMNS = (USERS.c.name, USERS.c.email, USERS.c.timezone, USERS.c.contact_id)
+LINKED_ADDRESSEES = (
+    select(*ADDRESSEE_COLUMNS)
+    .where(USERS.c.contact_id == bindparam("contact_id"), USERS.c.active.is_(True))
+    .order_by(USERS.c.id)
+)
+MANAGER_ADDRESSEES = (
+    select(*ADDRESSEE_COLUMNS)
+    .where(USERS.c.role == Role.MANAGER, USERS.c.active.is_(True))
+    .order_by(USERS.c.id)
+)
+
+
+def addressees_for_new_inquiry(session: Session, contact_id: int | None) -> list[Addressee]:
+    """``for_new_inquiry``'s accounts, as plain values, for an inquiry routed to
+    ``contact_id``: its officers or, when the contact has no account, the managers.
+
+    Plain statements do not flush: the caller writes what it holds first (the intake does).
+    """
+    linked = (
+        read_addressees(session, LINKED_ADDRESSEES, contact_id=contact_id)
+        if contact_id is not None
+        else []
+    )
+    return linked or read_addressees(session, MANAGER_ADDRESSEES)
+
+
+def read_addressees(session: Session, statement: Select[Any], **params: Any) -> list[Addressee]:
+    rows = session.connection().execute(statement, params)
+    return [Addressee(row.name, row.email, row.timezone, row.contact_id) for row in rows]
 
 
 def for_inquiry(session: Session, inquiry: Inquiry) -> list[User]:

@@ -14,7 +14,14 @@ from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.missions import queries
 from tracker.models import Contact, Mission, RoutingRule, RoutingRuleContact
-from tracker.routing import ContactRef, InquiryFacts, Rule, public_candidates, route
+from tracker.routing import (
+    ContactRef,
+    InquiryFacts,
+    Rule,
+    public_candidates,
+    route,
+    uses_phase_contacts,
+)
 
 THIBAUT = ContactRef(1, "Thibaut Guillet", office="Geneva")
 KAREN = ContactRef(2, "Karen Blanc", office="Geneva")
@@ -379,6 +386,19 @@ def test_public_contacts_follow_a_phase_rule() -> None:
 
 def test_public_contacts_for_an_empty_phase_is_an_empty_list() -> None:
     assert public_candidates(SEED_RULES, Topic.MISSION, Phase.DURING, {}) == ()
+
+
+def test_only_a_phase_rule_needs_the_phase_contacts() -> None:
+    """The intake reads the phase lists only when this says so: a rule naming its own
+    contacts routes the same without them."""
+    other_experts = facts(Phase.DURING, topic=Topic.OTHER_EXPERTS)
+
+    assert uses_phase_contacts(facts(Phase.DURING), SEED_RULES)
+    assert uses_phase_contacts(facts(Phase.DURING), ())
+    assert not uses_phase_contacts(other_experts, SEED_RULES)
+    assert route(other_experts, SEED_RULES, {}, NO_LOAD) == route(
+        other_experts, SEED_RULES, SEED_PHASE_CONTACTS, NO_LOAD
+    )
 
 
 # --- through the intake service (database) --------------------------------------------

@@ -124,6 +124,11 @@ def candidates(
     return candidates_for(matching_rule(inquiry, rules), inquiry.phase, phase_contacts)
 
 
+def uses_phase_contacts(inquiry: InquiryFacts, rules: Sequence[Rule]) -> bool:
+    """Whether ``route`` would choose among the phase's contacts (not a rule's own)."""
+    return matching_rule(inquiry, rules).target is RoutingTarget.PHASE_CONTACTS
+
+
 def public_candidates(
     rules: Sequence[Rule],
     topic: Topic,

@@ -129,8 +129,13 @@ def receive(
 
 
 def route(mission: Mission, request: JournalistRequest, phase: phases.Phase) -> routing.Decision:
-    rules, phase_contacts = queries.routing_inputs(mission)
     facts = routing.InquiryFacts(request.topic, phase, request.request_type)
+    rules = queries.rules_of(mission.id)
+    # The phase lists are read only for a rule that hands the inquiry to them (the
+    # fallback does); a rule naming its own contacts never looks at them.
+    phase_contacts = (
+        queries.phase_contacts_of(mission.id) if routing.uses_phase_contacts(facts, rules) else {}
+    )
     # Only a choice between contacts needs their open inquiries counted (a COUNT over the
     # whole table); a rule naming one contact, the usual case, needs no count at all.
     candidates = routing.candidates(facts, rules, phase_contacts)

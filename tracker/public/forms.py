@@ -95,7 +95,8 @@ def choice(label: Any, options: list[tuple[str, str]], message: Any, **kwargs: A
     here: WTForms would check and copy hundreds of options (countries, time zones) into
     every form, only for them to be replaced at once.
     """
-    values = [value for value, _ in options]
+    # A set: every POST looks its values up, and the zones alone are some 400.
+    values = frozenset(value for value, _ in options)
     return SelectField(
         label,
         choices=None,

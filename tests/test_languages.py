@@ -174,7 +174,6 @@ def test_the_forms_errors_in_russian(client: FlaskClient) -> None:
     assert db.session.scalar(select(Inquiry.id)) is None
 
 
-
 def test_wtforms_messages_follow_each_requests_language(client: FlaskClient) -> None:
     # WTForms' catalogues are kept per language: a Russian page first must not leave
     # its words to the English and Kazakh pages after it.
@@ -186,6 +185,7 @@ def test_wtforms_messages_follow_each_requests_language(client: FlaskClient) -> 
     assert "Значение не должно содержать более 200 символов." in russian
     assert "Field cannot be longer than 200 characters." in english
     assert "Өріс ұзындығы көп дегенде 200 таңба болуы тиіс." in kazakh
+
 
 def test_a_phone_number_error_in_kazakh(client: FlaskClient) -> None:
     response = in_language(client, "kk").post(FORM_URL, data=valid_form(phone="call me"))

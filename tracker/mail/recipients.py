@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from tracker.choices import Role
 from tracker.models import FollowUp, Inquiry, User
 
-# Built once: asked on every inquiry received, and making the statement anew cost as much
-# as running it.
-LINKED_OFFICERS = (
-    select(User)
-    .where(User.contact_id == bindparam("contact_id"), User.active.is_(True))
-    .order_by(User.id)
-)
+# Who is told, as conditions on the accounts: read whole (reminders, the digest) or as the
+# few columns of an Addressee (the new-inquiry notice). Statements built once: asked on
+# every inquiry received, and making a statement anew cost as much as running it.
+LINKED = (User.contact_id == bindparam("contact_id"), User.active.is_(True))
+MANAGERS = (User.role == Role.MANAGER, User.active.is_(True))
+LINKED_OFFICERS = select(User).where(*LINKED).order_by(User.id)
+ACTIVE_MANAGERS = select(User).where(*MANAGERS).order_by(User.id)
 
 
 def linked_officers(session: Session, contact_id: int | None) -> list[User]:
@@ -29,10 +29,7 @@ def linked_officers(session: Session, contact_id: int | None) -> list[User]:
 
 def managers(session: Session) -> list[User]:
     """The active managers: they hear of what nobody else would."""
-    statement = (
-        select(User).where(User.role == Role.MANAGER, User.active.is_(True)).order_by(User.id)
-    )
-    return list(session.scalars(statement))
+    return list(session.scalars(ACTIVE_MANAGERS))
 
 
 def for_new_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
@@ -52,18 +49,9 @@ class Addressee:
 
 # The new-inquiry notice needs four columns of each account, on every inquiry received:
 # read as plain rows, since loading User objects cost the form POST more than the query.
-USERS = cast(Table, User.__table__)
-ADDRESSEE_COLUMNS = (USERS.c.name, USERS.c.email, USERS.c.timezone, USERS.c.contact_id)
-LINKED_ADDRESSEES = (
-    select(*ADDRESSEE_COLUMNS)
-    .where(USERS.c.contact_id == bindparam("contact_id"), USERS.c.active.is_(True))
-    .order_by(USERS.c.id)
-)
-MANAGER_ADDRESSEES = (
-    select(*ADDRESSEE_COLUMNS)
-    .where(USERS.c.role == Role.MANAGER, USERS.c.active.is_(True))
-    .order_by(USERS.c.id)
-)
+ADDRESSEE_COLUMNS = (User.name, User.email, User.timezone, User.contact_id)
+LINKED_ADDRESSEES = select(*ADDRESSEE_COLUMNS).where(*LINKED).order_by(User.id)
+MANAGER_ADDRESSEES = select(*ADDRESSEE_COLUMNS).where(*MANAGERS).order_by(User.id)
 
 
 def addressees_for_new_inquiry(session: Session, contact_id: int | None) -> list[Addressee]:
@@ -80,7 +68,9 @@ def addressees_for_new_inquiry(session: Session, contact_id: int | None) -> list
     return linked or read_addressees(session, MANAGER_ADDRESSEES)
 
 
-def read_addressees(session: Session, statement: Select[Any], **params: Any) -> list[Addressee]:
+def read_addressees(
+    session: Session, statement: Select[*tuple[Any, ...]], **params: Any
+) -> list[Addressee]:
     rows = session.connection().execute(statement, params)
     return [Addressee(row.name, row.email, row.timezone, row.contact_id) for row in rows]
 

@@ -73,9 +73,7 @@ def purge(session: Session, now: datetime, *, run_by: str, dry_run: bool) -> Run
     """Anonymise every closed inquiry past its mission's retention."""
     found = due_for_purge(session, now)
     if not dry_run:
-        for inquiry in found:
-            anonymise(session, inquiry, now)
-        search_index.forget_erased(session)
+        anonymise_all(session, found, now)
     references = [inquiry.reference for inquiry in found]
     run = record(session, PrivacyRunKind.PURGE, now, run_by, dry_run, references)
     return RunResult(references, run)
@@ -125,13 +123,21 @@ def erase(
     """Anonymise every inquiry of this address, open ones too: the journalist asked."""
     found = by_email(session, email)
     if not dry_run:
-        for inquiry in found:
-            anonymise(session, inquiry, now)
-        search_index.forget_erased(session)
+        anonymise_all(session, found, now)
     references = [inquiry.reference for inquiry in found]
     hashed = email_hash(email, secret_key)
     run = record(session, PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)
     return RunResult(references, run)
+
+
+def anonymise_all(session: Session, inquiries: list[Inquiry], now: datetime) -> None:
+    """Anonymise ``inquiries``, then merge the search index so their old text is gone from
+    it. Only when there were some: the merge rewrites the whole index (9 s at a million
+    inquiries), which a daily purge with nothing due should not pay."""
+    for inquiry in inquiries:
+        anonymise(session, inquiry, now)
+    if inquiries:
+        search_index.forget_erased(session)
 
 
 def record(

@@ -33,11 +33,9 @@ TABLE = "inquiry_search"
 # Texts shorter than a trigram cannot be looked up in the index (LIKE serves them).
 SHORTEST = 3
 
-# As tracker.models.inquiries.SEARCH_TEXT, lowered as LIKE compares.
-TEXT = (
-    "lower({row}.reference || char(10) || {row}.subject || char(10) "
-    "|| {row}.name || char(10) || {row}.outlet)"
-)
+# The inquiry's search_text (tracker.models.inquiries.SEARCH_TEXT), lowered as LIKE
+# compares.
+TEXT = "lower({row}.search_text)"
 
 
 def _values(row: str) -> str:

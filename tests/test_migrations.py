@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import SEED_FILE, journalist_request
@@ -34,6 +35,23 @@ def test_db_upgrade_builds_a_schema_identical_to_the_models(app_on: Callable[...
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []
+
+
+def test_upgrade_gives_postgresql_a_trigram_index_for_search(
+    app_on: Callable[..., Flask],
+) -> None:
+    app = app_on()
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            db.engine.dispose()
+            pytest.skip("SQLite's search index is FTS5 (migration 0010)")
+        flask_migrate.upgrade()
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("inquiries")}
+        flask_migrate.downgrade(revision="0010")
+        after_downgrade = {index["name"] for index in inspect(db.engine).get_indexes("inquiries")}
+        db.engine.dispose()
+    assert search.TRIGRAM_INDEX in indexes
+    assert search.TRIGRAM_INDEX not in after_downgrade
 
 
 def test_downgrade_to_base_removes_every_table(app_on: Callable[..., Flask]) -> None:

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, text, update
+from sqlalchemy import (
+    String,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    true,
+    update,
+)
 from test_queue import at_noon, counted_queries, officer, queue_html, received, tab_count
 
 from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
-from tracker.models import Inquiry, InquiryEvent, User
+from tracker.models import Inquiry, InquiryEvent, User, search
 
 __all__ = ["at_noon", "officer"]  # fixtures shared with test_queue
 
@@ -105,6 +118,62 @@ def test_search_reads_indexes_not_the_whole_table(
     for statement in searches:
         plan = plan_of(statement)
         assert not [line for line in plan if line == "SCAN inquiries"], (statement, plan)
+
+
+def test_postgresql_searches_through_its_trigram_index(
+    app: Flask,
+    client: FlaskClient,
+    officer: User,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    received(make_inquiry, "2015-01-20T11:00:00+06:00", outlet="Kazinform")
+    # Enough other inquiries, with messages as long as real ones, that reading them all
+    # costs the planner more than the index.
+    message = "Could the Special Rapporteur comment on the visit? " * 30
+    copies_of_the_first(
+        2000, outlet="Kursiv", name="Aigerim Ospanova", subject="Visit", message=message
+    )
+    # As autovacuum would: the new rows' trigrams merged from GIN's pending list into
+    # the index proper (searches scan that list whole), and the table's statistics.
+    db.session.execute(select(func.gin_clean_pending_list(search.TRIGRAM_INDEX)))
+    db.session.execute(text("ANALYZE inquiries"))
+    db.session.commit()
+    sent: list[tuple[str, Any]] = []
+
+    def keep(*args: Any) -> None:
+        sent.append((args[2], args[3]))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        html = queue_html(client, q="kazinf")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert tab_count(html, "All open") == 1
+    searches = [(statement, values) for statement, values in sent if "ILIKE" in statement]
+    assert len(searches) == 3, "the total, the tab counts and the page"
+    connection = db.session.connection()
+    for statement, values in searches:
+        plan = connection.exec_driver_sql("EXPLAIN " + statement, values).scalars().all()
+        assert any(search.TRIGRAM_INDEX in line for line in plan), "\n".join(plan)
+
+
+def copies_of_the_first(count: int, **values: str) -> None:
+    """``count`` copies of the first inquiry, numbered on from it, with ``values`` changed."""
+    table = Inquiry.__table__
+    numbers = select(func.generate_series(1, count).label("n")).subquery()
+    first = select(table).order_by(table.c.id).limit(1).subquery()
+    copied = [c.name for c in table.columns if c.name not in ("id", "search_text")]
+    changed = {
+        "number": first.c.number + numbers.c.n,
+        "reference": first.c.reference + "-" + cast(numbers.c.n, String),
+        "status_token_hash": func.lpad(cast(numbers.c.n, String), 64, "0"),
+        **{name: literal(value) for name, value in values.items()},
+    }
+    columns = [changed.get(name, first.c[name]) for name in copied]
+    rows = select(*columns).select_from(first.join(numbers, true()))
+    db.session.execute(insert(table).from_select(copied, rows))
 
 
 def plan_of(statement: str) -> list[str]:

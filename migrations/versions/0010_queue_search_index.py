@@ -22,7 +22,7 @@ depends_on = None
 
 
 def upgrade():
-    search.create(op.get_bind())
+    search.create_sqlite(op.get_bind())
 
 
 def downgrade():

@@ -19,17 +19,26 @@ a contentless table forgets a row only when told its old values, which the trigg
 have. After an erasure, ``forget_erased`` merges the index so the trigrams of an erased
 name are gone from it, not only marked as deleted.
 
-PostgreSQL has no such table: ILIKE over the stored ``search_text`` serves it.
+On PostgreSQL, a GIN index of ``search_text``'s trigrams (the pg_trgm extension) lets
+ILIKE itself find a piece of text without reading every row: the total, the open tabs
+and the page all test ``search_text`` there (see ``create_postgresql``).
 """
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Connection, MetaData, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tracker.extensions import Base
 
 TABLE = "inquiry_search"
+# PostgreSQL's trigram index on inquiries.search_text.
+TRIGRAM_INDEX = "ix_inquiries_trigram"
+
+log = logging.getLogger(__name__)
 # Texts shorter than a trigram cannot be looked up in the index (LIKE serves them).
 SHORTEST = 3
 
@@ -80,8 +89,11 @@ def is_search_index(table_name: str) -> bool:
 
 
 def modelled(name: str | None, type_: str, _parents: object) -> bool:
-    """Alembic's ``include_name``: the models do not describe the index's tables, so
-    schema comparisons (autogenerate, the migrations' test) leave them out."""
+    """Alembic's ``include_name``: the models do not describe the index's tables (SQLite)
+    nor the trigram index (PostgreSQL), so schema comparisons (autogenerate, the
+    migrations' test) leave them out."""
+    if type_ == "index":
+        return name != TRIGRAM_INDEX
     return not (type_ == "table" and name is not None and is_search_index(name))
 
 
@@ -99,6 +111,12 @@ def searchable(text: str) -> bool:
 
 
 def create(connection: Connection) -> None:
+    """The search index of the connection's database, made if it is not there yet."""
+    create_sqlite(connection)
+    create_postgresql(connection)
+
+
+def create_sqlite(connection: Connection) -> None:
     """Create the index and its triggers on SQLite, filled with any inquiries there;
     an index already there is left as it is (its triggers have kept it in step)."""
     if connection.dialect.name != "sqlite":
@@ -108,6 +126,53 @@ def create(connection: Connection) -> None:
         connection.exec_driver_sql(SQLITE_FILL)
     for statement in SQLITE_CREATE_TRIGGERS:
         connection.exec_driver_sql(statement)
+
+
+def create_postgresql(connection: Connection) -> None:
+    """PostgreSQL: a GIN trigram index on ``search_text``, with pg_trgm if need be.
+
+    The extension lives in one schema of the database, whichever that is (``public``
+    when made here), and its operator class is named with that schema, so the index
+    works whatever the search path. Where the extension cannot be made (pg_trgm not
+    installed, or no right to add it), search still works, reading every row: a
+    warning says so, and the migration goes on.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    schema = trigram_schema(connection)
+    if schema is None:
+        log.warning(
+            "pg_trgm could not be added to this database, so the queue's text search "
+            "reads every inquiry. As a superuser: CREATE EXTENSION pg_trgm; then "
+            "CREATE INDEX %s ON inquiries USING gin (search_text gin_trgm_ops);",
+            TRIGRAM_INDEX,
+        )
+        return
+    operators = connection.dialect.identifier_preparer.quote_schema(schema) + ".gin_trgm_ops"
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} "
+        f"ON inquiries USING gin (search_text {operators})"
+    )
+
+
+def trigram_schema(connection: Connection) -> str | None:
+    """The schema holding pg_trgm, added to ``public`` if the database has it not yet;
+    None when it cannot be added (attempted in a savepoint, so the transaction goes on)."""
+    found = (
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    )
+    schema = connection.exec_driver_sql(found).scalar()
+    if schema is not None:
+        return str(schema)
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    except DBAPIError as error:
+        log.debug("CREATE EXTENSION pg_trgm failed: %s", error)
+        # Another connection may have added it meanwhile (both saw none).
+    schema = connection.exec_driver_sql(found).scalar()
+    return None if schema is None else str(schema)
 
 
 def forget_erased(session: Session) -> None:

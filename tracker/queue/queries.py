@@ -295,8 +295,14 @@ class Shape:
     dialect: str
     # The searched text holds no line break, so search_text may stand for its columns.
     one_line_text: bool = True
-    # SQLite's search index can answer it (tracker/models/search.py); LIKE otherwise.
+    # The database's search index can answer it (tracker/models/search.py): SQLite's
+    # FTS5 table counts the total, PostgreSQL's trigram index serves every statement.
     indexed_text: bool = False
+
+    @property
+    def trigram_text(self) -> bool:
+        """PostgreSQL tests search_text, which its trigram index finds, in every statement."""
+        return self.indexed_text and self.dialect == "postgresql"
 
 
 def shape_of(viewer: Viewer, filters: Filters) -> Shape:
@@ -308,7 +314,7 @@ def shape_of(viewer: Viewer, filters: Filters) -> Shape:
         used.append("text")
     dialect = db.session.get_bind().dialect.name
     one_line = "\n" not in filters.text
-    indexed = dialect == "sqlite" and search_index.searchable(filters.text)
+    indexed = search_index.searchable(filters.text)
     return Shape(tuple(used), viewer.sees_identities, dialect, one_line, indexed)
 
 
@@ -327,7 +333,7 @@ def filter_clauses(shape: Shape) -> list[ColumnElement[bool]]:
     if "unassigned" in shape.filters:
         clauses.append(Inquiry.assignee_id.is_(None))
     if "text" in shape.filters:
-        clauses.append(text_match(shape))
+        clauses.append(text_match_anywhere(shape) if shape.trigram_text else text_match(shape))
     return clauses
 
 
@@ -388,7 +394,8 @@ def like(column: Any, shape: Shape) -> ColumnElement[bool]:
 
 
 def text_match_anywhere(shape: Shape) -> ColumnElement[bool]:
-    """``text_match`` for a scan of every row: one LIKE per row on ``search_text``.
+    """``text_match`` for a scan of every row, or for PostgreSQL's trigram index: one LIKE
+    per row on ``search_text``.
 
     Searched text without a line break is in ``search_text`` (the four columns, a line
     each) exactly when it is in one of them. A journalist the viewer may not see is
@@ -436,12 +443,13 @@ def count_statements(shape: Shape) -> tuple[Select[*tuple[Any, ...]], Select[Any
     # A statement of its own: SQLite counts a whole table from its b-tree pages only for
     # a top-level COUNT(*) without WHERE, six times faster than as a subquery.
     total = select(func.count()).select_from(Inquiry)
-    if shape.filters == ("text",) and shape.indexed_text:
+    if shape.filters == ("text",) and shape.indexed_text and shape.dialect == "sqlite":
         return by_tab, indexed_total(shape)
-    if shape.filters != ("text",) or not shape.one_line_text:
+    # With PostgreSQL's trigram index the text clause is search_text's already.
+    if shape.filters != ("text",) or not shape.one_line_text or shape.trigram_text:
         return by_tab, total.where(*where)
-    # Searching, and only searching, for text the search index cannot look up (or on
-    # PostgreSQL): the total tests every row, with one LIKE each through
+    # Searching, and only searching, for text too short for the search index: the total
+    # tests every row, with one LIKE each through
     # ix_inquiries_match. Every search_text is >= '' (four NOT NULL columns): the
     # range, which changes nothing, is what makes SQLite's planner read that index, as it
     # does not see it holding search_text (a VIRTUAL column on a migrated database) and

@@ -76,8 +76,8 @@ bench: $(VENV)/.installed translations
 	$(FLASK) bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check tracker tests benchmarks
-	$(BIN)/ruff format --check tracker tests benchmarks
+	$(BIN)/ruff check tracker tests benchmarks gunicorn.conf.py
+	$(BIN)/ruff format --check tracker tests benchmarks gunicorn.conf.py
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy

@@ -119,6 +119,8 @@ class Gunicorn:
         log, self.log_path = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
         command = [
             str(BIN / "gunicorn"),
+            # The deployed settings (gunicorn.conf.py), for the bare app as for tracker.
+            *("--config", str(ROOT / "gunicorn.conf.py")),
             *("--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"),
             *("--log-level", "warning", app),
         ]

@@ -402,6 +402,64 @@ def test_erasing_an_unknown_address_is_recorded(app: Flask, runner: FlaskCliRunn
     assert (run.kind, run.inquiry_count) == (PrivacyRunKind.ERASE, 0)
 
 
+def test_a_journalist_who_called_is_exported_and_erased_by_phone_number(
+    app: Flask,
+    runner: FlaskCliRunner,
+    journalist_inquiries: dict[str, Inquiry],
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    called = make_inquiry(
+        received_at="2015-01-23T09:00:00+06:00", email=None, phone=PHONE, name="Aigerim N."
+    ).inquiry
+    switchboard = make_inquiry(
+        received_at="2015-01-23T10:00:00+06:00", email=None, phone=f"{PHONE};ext=12"
+    ).inquiry
+
+    exported = runner.invoke(args=["privacy", "export", "--phone", "+7 701 123 45 67"])
+    assert exported.exit_code == 0, exported.output
+    data = json.loads(exported.output)
+    assert data["phone"] == PHONE
+    closed = journalist_inquiries["closed"]
+    assert [item["reference"] for item in data["inquiries"]] == [
+        closed.reference,
+        called.reference,
+    ]
+    # The mails about those inquiries that went to her; none about her other inquiry.
+    assert data["mails"] and {mail["inquiry"] for mail in data["mails"]} == {closed.reference}
+    assert {mail["to"].lower() for mail in data["mails"]} == {EMAIL}
+
+    erased = runner.invoke(args=["privacy", "erase", "--phone", "+77011234567", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    assert "Anonymised 2 inquiries given under this number" in erased.output
+    assert fresh(called).name == ANONYMISED and fresh(called).phone is None
+    assert fresh(closed).name == ANONYMISED
+    # Another extension of the same number is somebody else; her emailed inquiry stays.
+    assert fresh(switchboard).phone == f"{PHONE};ext=12"
+    assert fresh(journalist_inquiries["open"]).name == NAME
+    export_run, erase_run = runs()
+    assert export_run.email_hash == erase_run.email_hash == email_hash(f"tel:{PHONE}", SECRET)
+    assert erase_run.inquiry_count == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "by EMAIL or by --phone NUMBER"),
+        ([EMAIL, "--phone", PHONE], "by EMAIL or by --phone NUMBER"),
+        (["--phone", "701 123 4567"], "country code"),
+        (["--phone", "+7 000"], "does not exist"),
+    ],
+)
+def test_a_journalist_is_named_by_one_valid_address_or_number(
+    app: Flask, runner: FlaskCliRunner, arguments: list[str], message: str
+) -> None:
+    for command in (["export", *arguments], ["erase", *arguments, "--yes"]):
+        refused = runner.invoke(args=["privacy", *command])
+        assert refused.exit_code != 0
+        assert message in refused.output, refused.output
+    assert runs() == []
+
+
 def test_an_erased_inquiry_still_shows_its_status_page(
     app: Flask, runner: FlaskCliRunner, make_inquiry: Callable[..., Receipt], client: FlaskClient
 ) -> None:

@@ -22,9 +22,10 @@ class PrivacyRunKind(Labelled):
 class PrivacyRun(Base):
     """One run of ``flask privacy …``: what was done, by whom, to how many inquiries.
 
-    Export and erasure name a journalist by email; the record keeps a keyed hash of it
-    instead, so the log of an erasure does not itself keep the address that was erased,
-    yet a later request for the same address can be matched to it.
+    Export and erasure name a journalist by email, or by phone number; the record keeps a
+    keyed hash of it instead (``email_hash``; a number is hashed as its ``tel:`` URI), so
+    the log of an erasure does not itself keep the address that was erased, yet a later
+    request for the same address can be matched to it.
     """
 
     __tablename__ = "privacy_runs"

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import clock
+from tracker import clock, phones
 from tracker.extensions import db
 from tracker.privacy import operations
 
@@ -29,11 +29,30 @@ def operator(by: str | None) -> str:
         return "os:unknown"
 
 
+PHONE_HELP = (
+    "The journalist's phone number, with its country code, instead of EMAIL "
+    "(for those who called and left no address)."
+)
+
+
 def checked_email(email: str) -> str:
     email = email.strip()
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise click.ClickException(f"{email!r} is not an email address")
     return email
+
+
+def journalist(email: str | None, phone: str | None) -> operations.Journalist:
+    """Whom the command is about: EMAIL, or --phone NUMBER (one of them)."""
+    if (email is None) == (phone is None):
+        raise click.UsageError("Name the journalist by EMAIL or by --phone NUMBER (one of them).")
+    if email is not None:
+        return operations.Journalist(email=checked_email(email))
+    try:
+        # Stored as the forms store it: E.164, the country code required (no region hint).
+        return operations.Journalist(phone=phones.normalise(str(phone)))
+    except phones.InvalidPhoneNumber as error:
+        raise click.ClickException(f"{phone!r}: {error}") from None
 
 
 def inquiries(count: int) -> str:
@@ -71,14 +90,14 @@ def purge_command(dry_run: bool, by: str | None) -> None:
 
 
 @privacy_cli.command("export")
-@click.argument("email")
+@click.argument("email", required=False)
+@click.option("--phone", metavar="NUMBER", help=PHONE_HELP)
 @click.option("--by", metavar="NAME", help=BY_HELP)
-def export_command(email: str, by: str | None) -> None:
-    """Print as JSON everything held about the journalist with this EMAIL address."""
-    email = checked_email(email)
+def export_command(email: str | None, phone: str | None, by: str | None) -> None:
+    """Print as JSON everything held about the journalist with this EMAIL (or --phone)."""
     data, _ = operations.export(
         db.session(),
-        email,
+        journalist(email, phone),
         clock.now(),
         run_by=operator(by),
         secret_key=current_app.config["SECRET_KEY"],
@@ -88,14 +107,18 @@ def export_command(email: str, by: str | None) -> None:
 
 
 @privacy_cli.command("erase")
-@click.argument("email")
+@click.argument("email", required=False)
+@click.option("--phone", metavar="NUMBER", help=PHONE_HELP)
 @click.option("--dry-run", is_flag=True, help="Say which inquiries would be anonymised.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--by", metavar="NAME", help=BY_HELP)
-def erase_command(email: str, dry_run: bool, yes: bool, by: str | None) -> None:
-    """Anonymise every inquiry of the journalist with this EMAIL, open ones included."""
-    email = checked_email(email)
-    found = [inquiry.reference for inquiry in operations.by_email(db.session(), email)]
+def erase_command(
+    email: str | None, phone: str | None, dry_run: bool, yes: bool, by: str | None
+) -> None:
+    """Anonymise every inquiry of the journalist with this EMAIL (or --phone), open ones
+    included."""
+    who = journalist(email, phone)
+    found = [inquiry.reference for inquiry in operations.given_by(db.session(), who)]
     if found and not dry_run and not yes:
         click.confirm(
             f"Anonymise {inquiries(len(found))} ({', '.join(found)})? This cannot be undone",
@@ -103,7 +126,7 @@ def erase_command(email: str, dry_run: bool, yes: bool, by: str | None) -> None:
         )
     result = operations.erase(
         db.session(),
-        email,
+        who,
         clock.now(),
         run_by=operator(by),
         secret_key=current_app.config["SECRET_KEY"],
@@ -113,12 +136,13 @@ def erase_command(email: str, dry_run: bool, yes: bool, by: str | None) -> None:
     for reference in result.references:
         click.echo(reference)
     count = len(result.references)
+    under = "this address" if who.email is not None else "this number"
     if dry_run:
         click.echo(f"Dry run: would anonymise {inquiries(count)}. Nothing was changed.")
     elif count:
-        click.echo(f"Anonymised {inquiries(count)} given under this address.")
+        click.echo(f"Anonymised {inquiries(count)} given under {under}.")
     else:
-        click.echo("No inquiry gives this address: nothing to erase (the request is recorded).")
+        click.echo(f"No inquiry gives {under}: nothing to erase (the request is recorded).")
 
 
 @privacy_cli.command("runs")

@@ -1,7 +1,8 @@
 """The privacy runs: purge past retention, export one journalist's data, erase it.
 
 Each run is recorded in ``privacy_runs``, dry runs included; the caller commits (a dry
-run commits only its record). Journalists are found by email, case-insensitively.
+run commits only its record). Journalists are found by email, case-insensitively, or by
+the phone number they gave, for those who called and left no address.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.choices import OPEN_STATUSES
@@ -50,6 +51,35 @@ def email_hash(email: str, secret_key: str) -> str:
     return hmac.new(key, email.strip().casefold().encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class Journalist:
+    """Whom an export or an erasure is about: the email address they gave, or the phone
+    number (in its stored form, see tracker.phones; the same number exactly, extension
+    included, since a newsroom's switchboard serves many journalists)."""
+
+    email: str | None = None
+    phone: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.email is None) == (self.phone is None):
+            raise ValueError("a journalist is named by an email address or a phone number")
+
+    @property
+    def label(self) -> str:
+        """The address or the number, for the export's heading."""
+        return self.email.strip() if self.email is not None else str(self.phone)
+
+    def gave(self) -> ColumnElement[bool]:
+        """The inquiries given under this address or number."""
+        if self.email is not None:
+            return func.lower(Inquiry.email) == self.email.strip().lower()
+        return Inquiry.phone == self.phone
+
+    def hashed(self, secret_key: str) -> str:
+        """The keyed hash the record keeps (a number is hashed as its ``tel:`` URI)."""
+        return email_hash(self.email if self.email is not None else f"tel:{self.phone}", secret_key)
+
+
 def due_for_purge(session: Session, now: datetime) -> list[Inquiry]:
     """Closed inquiries not yet anonymised whose mission's retention ended before ``now``."""
     missions = session.scalars(select(Mission)).all()
@@ -79,11 +109,12 @@ def purge(session: Session, now: datetime, *, run_by: str, dry_run: bool) -> Run
     return RunResult(references, run)
 
 
-def by_email(session: Session, email: str) -> list[Inquiry]:
-    """Every inquiry that gave this address, whatever its case, oldest first."""
+def given_by(session: Session, journalist: Journalist) -> list[Inquiry]:
+    """Every inquiry given under the journalist's address (whatever its case) or number,
+    oldest first."""
     statement = (
         select(Inquiry)
-        .where(func.lower(Inquiry.email) == email.strip().lower())
+        .where(journalist.gave())
         .options(*WITH_HISTORY)
         .order_by(Inquiry.received_at, Inquiry.id)
     )
@@ -91,41 +122,64 @@ def by_email(session: Session, email: str) -> list[Inquiry]:
 
 
 def export(
-    session: Session, email: str, now: datetime, *, run_by: str, secret_key: str
+    session: Session, journalist: Journalist, now: datetime, *, run_by: str, secret_key: str
 ) -> tuple[dict[str, Any], PrivacyRun]:
-    """Everything held about the journalist with this address, as JSON-ready data."""
-    inquiries = by_email(session, email)
-    mails = mails_to(session, email)
+    """Everything held about the journalist, as JSON-ready data."""
+    inquiries = given_by(session, journalist)
     data = {
-        "email": email.strip(),
+        ("email" if journalist.email is not None else "phone"): journalist.label,
         "exported_at": now.isoformat(),
         "inquiries": [inquiry_record(inquiry) for inquiry in inquiries],
-        "mails": [mail_record(mail) for mail in mails],
+        "mails": [mail_record(mail) for mail in mails_to(session, journalist, inquiries)],
     }
     references = [inquiry.reference for inquiry in inquiries]
-    hashed = email_hash(email, secret_key)
+    hashed = journalist.hashed(secret_key)
     run = record(session, PrivacyRunKind.EXPORT, now, run_by, False, references, hashed)
     return data, run
 
 
-def mails_to(session: Session, email: str) -> list[OutboxMessage]:
+def mails_to(
+    session: Session, journalist: Journalist, inquiries: list[Inquiry]
+) -> list[OutboxMessage]:
+    """The mails sent to the journalist: all those to their address; named by a phone
+    number, those about their inquiries that went to the address each inquiry gave."""
+    if journalist.email is not None:
+        sent_to_them = func.lower(OutboxMessage.to_address) == journalist.email.strip().lower()
+    else:
+        sent_to_them = or_(
+            false(),
+            *(
+                and_(
+                    OutboxMessage.inquiry_id == inquiry.id,
+                    func.lower(OutboxMessage.to_address) == inquiry.email.lower(),
+                )
+                for inquiry in inquiries
+                if inquiry.email
+            ),
+        )
     statement = (
         select(OutboxMessage)
-        .where(func.lower(OutboxMessage.to_address) == email.strip().lower())
+        .where(sent_to_them)
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )
     return list(session.scalars(statement))
 
 
 def erase(
-    session: Session, email: str, now: datetime, *, run_by: str, secret_key: str, dry_run: bool
+    session: Session,
+    journalist: Journalist,
+    now: datetime,
+    *,
+    run_by: str,
+    secret_key: str,
+    dry_run: bool,
 ) -> RunResult:
-    """Anonymise every inquiry of this address, open ones too: the journalist asked."""
-    found = by_email(session, email)
+    """Anonymise every inquiry of this journalist, open ones too: the journalist asked."""
+    found = given_by(session, journalist)
     if not dry_run:
         anonymise_all(session, found, now)
     references = [inquiry.reference for inquiry in found]
-    hashed = email_hash(email, secret_key)
+    hashed = journalist.hashed(secret_key)
     run = record(session, PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)
     return RunResult(references, run)
 

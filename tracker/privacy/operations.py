@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.choices import OPEN_STATUSES
@@ -143,26 +143,18 @@ def mails_to(
 ) -> list[OutboxMessage]:
     """The mails sent to the journalist: all those to their address; named by a phone
     number, those about their inquiries that went to the address each inquiry gave."""
+    in_order = (OutboxMessage.created_at, OutboxMessage.id)
     if journalist.email is not None:
-        sent_to_them = func.lower(OutboxMessage.to_address) == journalist.email.strip().lower()
-    else:
-        sent_to_them = or_(
-            false(),
-            *(
-                and_(
-                    OutboxMessage.inquiry_id == inquiry.id,
-                    func.lower(OutboxMessage.to_address) == inquiry.email.lower(),
-                )
-                for inquiry in inquiries
-                if inquiry.email
-            ),
-        )
-    statement = (
-        select(OutboxMessage)
-        .where(sent_to_them)
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-    )
-    return list(session.scalars(statement))
+        address = journalist.email.strip().lower()
+        statement = select(OutboxMessage).where(func.lower(OutboxMessage.to_address) == address)
+        return list(session.scalars(statement.order_by(*in_order)))
+    addresses = {inquiry.id: inquiry.email.lower() for inquiry in inquiries if inquiry.email}
+    about_them = select(OutboxMessage).where(OutboxMessage.inquiry_id.in_(addresses))
+    return [
+        mail
+        for mail in session.scalars(about_them.order_by(*in_order))
+        if mail.to_address.lower() == addresses.get(mail.inquiry_id or 0)
+    ]
 
 
 def erase(

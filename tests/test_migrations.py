@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -9,11 +11,13 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import SEED_FILE, journalist_request
+from conftest import SEED_FILE, TEST_DATABASE_URL, journalist_request
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from tracker.choices import Channel
+from tracker.config import parse_database_url
 from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.missions.spec import parse_mission_file
@@ -52,6 +56,46 @@ def test_upgrade_gives_postgresql_a_trigram_index_for_search(
         db.engine.dispose()
     assert search.TRIGRAM_INDEX in indexes
     assert search.TRIGRAM_INDEX not in after_downgrade
+
+
+def test_without_the_right_to_add_pg_trgm_the_upgrade_warns_and_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A deploy whose database user may not add extensions still upgrades; search then
+    reads every row (the warning says how to add the index by hand)."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("pg_trgm is PostgreSQL's")
+    server = parse_database_url(TEST_DATABASE_URL)
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE ROLE "{name}" LOGIN'))
+    # May create tables in the new database's public schema, not extensions in it.
+    owner = create_engine(server.set(database=name), isolation_level="AUTOCOMMIT")
+    limited = create_engine(server.set(database=name, username=name), poolclass=NullPool)
+    try:
+        with owner.connect() as connection:
+            connection.execute(text(f'GRANT CREATE, USAGE ON SCHEMA public TO "{name}"'))
+        with limited.begin() as connection:
+            assert search.trigram_schema(connection) is None
+            connection.exec_driver_sql("CREATE TABLE inquiries (id int, search_text text)")
+            with caplog.at_level(logging.WARNING, logger="tracker.models.search"):
+                search.create_postgresql(connection)
+            # The savepoint kept the transaction usable.
+            connection.exec_driver_sql("INSERT INTO inquiries VALUES (1, 'Kazinform')")
+            indexes = connection.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'inquiries'"
+            )
+            assert search.TRIGRAM_INDEX not in indexes.scalars().all()
+        assert "pg_trgm could not be added" in caplog.text
+        assert f"CREATE INDEX {search.TRIGRAM_INDEX}" in caplog.text
+    finally:
+        owner.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+        admin.dispose()
 
 
 def test_downgrade_to_base_removes_every_table(app_on: Callable[..., Flask]) -> None:

@@ -7,22 +7,26 @@ The seed mission's last day is Tue 27 January 2015 (Almaty, UTC+6), so with the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET, SEED_FILE
+from conftest import SECRET, SEED_FILE, journalist_request, on_postgresql
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select, text
 from test_admin_missions import SEED, seed_form
 
-from tracker.choices import ResponseChannel, Role, Status
+from tracker.choices import Channel, ResponseChannel, Role, Status
 from tracker.desk import services
 from tracker.extensions import db
+from tracker.inquiries import intake
 from tracker.inquiries.intake import Receipt
 from tracker.missions.spec import MissionSpec, parse_mission_file
+from tracker.missions.sync import apply_spec
 from tracker.models import (
     Inquiry,
     Mission,
@@ -32,7 +36,7 @@ from tracker.models import (
     PrivacyRunKind,
     User,
 )
-from tracker.privacy import retention
+from tracker.privacy import retention, wipe
 from tracker.privacy.anonymise import ANONYMISED, outlet_names_person
 from tracker.privacy.operations import email_hash
 from tracker.stats import export, queries
@@ -380,6 +384,99 @@ def test_erase_merges_the_search_index_so_no_trace_of_the_name_stays_in_it(
     result = runner.invoke(args=["privacy", "erase", "aigerim@example.kz", "--yes"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(segments) == 1
+
+
+def database_files() -> bytes:
+    """The bytes of the SQLite database file and of its write-ahead log, as on the disk."""
+    path = Path(str(db.engine.url.database))
+    return b"".join(
+        p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()
+    )
+
+
+HER_EMAIL = "qoxmail@example.kz"
+# A piece of each of her values that appears nowhere else.
+HER_TRACES = [b"qoxmarked", b"qoxmail", b"7019998877", b"qoxsubject", b"qoxline"]
+
+
+@pytest.fixture
+def sqlite_file_app(app_on: Callable[..., Flask]) -> Iterator[Flask]:
+    """A new SQLite file holding 30 inquiries and then hers, its context open."""
+    if on_postgresql():
+        pytest.skip("SQLite's files; PostgreSQL is vacuumed instead")
+    app = app_on()
+    with app.app_context():
+        db.create_all()
+        mission, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+        at = datetime.fromisoformat(DURING)
+        for number in range(30):
+            # Others fill the pages around hers, as in a real table.
+            other = journalist_request(name=f"Other Journalist {number}", email=f"j{number}@x.kz")
+            intake.receive(mission, other, channel=Channel.WEB_FORM, received_at=at)
+        hers = journalist_request(
+            name="Zhuldyz Qoxmarked",
+            email=HER_EMAIL,
+            phone="+77019998877",
+            subject="Qoxsubject about Zhanaozen",
+            message="Call me on the Qoxline after six.",
+        )
+        intake.receive(mission, hers, channel=Channel.WEB_FORM, received_at=at)
+        db.session.commit()
+        assert all(trace in database_files().lower() for trace in HER_TRACES)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_erase_leaves_no_old_copy_in_the_database_files(sqlite_file_app: Flask) -> None:
+    # The app's pooled connection stays open, as a running server's would, so the
+    # write-ahead log is not removed as the last connection closes.
+    result = sqlite_file_app.test_cli_runner().invoke(args=["privacy", "erase", HER_EMAIL, "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output
+    on_disk = database_files().lower()
+    assert [trace for trace in HER_TRACES if trace in on_disk] == []
+    assert b"other journalist 29" in on_disk  # the files read are the live ones
+
+
+def test_erase_says_when_a_busy_log_still_holds_old_copies(sqlite_file_app: Flask) -> None:
+    reader = sqlite3.connect(str(db.engine.url.database), isolation_level=None)
+    try:
+        # A request in another worker, still reading the snapshot from before the erasure.
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM inquiries").fetchone()
+        # (waits out the busy timeout, 5 s, for the reader to finish)
+        result = sqlite_file_app.test_cli_runner().invoke(
+            args=["privacy", "erase", HER_EMAIL, "--yes"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Anonymised 1 inquiry" in result.output
+        assert "Warning: another process kept the database's write-ahead log busy" in result.output
+    finally:
+        reader.close()
+    again = sqlite_file_app.test_cli_runner().invoke(args=["privacy", "erase", HER_EMAIL, "--yes"])
+    assert "Warning" not in again.output
+    assert [trace for trace in HER_TRACES if trace in database_files().lower()] == []
+
+
+def test_erase_vacuums_the_anonymised_rows_old_versions_away(
+    app: Flask, runner: FlaskCliRunner, journalist_inquiries: dict[str, Inquiry]
+) -> None:
+    if not on_postgresql():
+        pytest.skip("PostgreSQL's dead row versions; SQLite's files are the test above")
+    last_vacuums = text(
+        "SELECT relname, last_vacuum FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+    )
+    db.session.commit()
+    before = dict(db.session.execute(last_vacuums).all())
+    db.session.commit()
+    result = runner.invoke(args=["privacy", "erase", EMAIL, "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.commit()  # a new snapshot of the statistics
+    after = dict(db.session.execute(last_vacuums).all())
+    for table in wipe.TOUCHED:
+        assert after[table] is not None and after[table] != before.get(table), table
 
 
 def test_erase_asks_before_it_acts(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock, phones
 from tracker.extensions import db
-from tracker.privacy import operations
+from tracker.privacy import operations, wipe
 
 privacy_cli = AppGroup("privacy", help="Journalists' personal data: purge, export, erase.")
 
@@ -68,6 +68,20 @@ def commit() -> None:
         raise click.ClickException(f"the database refused the change: {reason}") from None
 
 
+def wipe_old_versions() -> None:
+    """Once the anonymisation is committed: its rows' old versions out of the files.
+
+    Also when nothing was anonymised: running the command again is how an operator empties
+    a log that was busy the first time."""
+    if not wipe.wipe_old_versions(db.engine):
+        click.echo(
+            "Warning: another process kept the database's write-ahead log busy, so it "
+            "still holds old copies of the anonymised rows until it is reused. Run the "
+            "command again when the application is quieter to empty it now.",
+            err=True,
+        )
+
+
 @privacy_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would be anonymised; change nothing.")
 @click.option("--by", metavar="NAME", help=BY_HELP)
@@ -80,6 +94,8 @@ def purge_command(dry_run: bool, by: str | None) -> None:
     result = operations.purge(db.session(), clock.now(), run_by=operator(by), dry_run=dry_run)
     # A dry run changed nothing but its own record, which is kept too.
     commit()
+    if not dry_run:
+        wipe_old_versions()
     for reference in result.references:
         click.echo(reference)
     count = len(result.references)
@@ -133,6 +149,8 @@ def erase_command(
         dry_run=dry_run,
     )
     commit()
+    if not dry_run:
+        wipe_old_versions()
     for reference in result.references:
         click.echo(reference)
     count = len(result.references)

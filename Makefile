@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app tracker
 PORT   ?= 5000
 SEED   := seed/kazakhstan-2015.toml
 
-.PHONY: run test setup migrate seed lint typecheck bandit audit check clean translations translations-update load faults bench
+.PHONY: run test setup migrate seed lint typecheck bandit audit check clean translations translations-update load faults bench bench-form
 
 # Plain http on 127.0.0.1: cookies without the Secure flag, or the browser would not send
 # them back (elsewhere they are Secure unless set otherwise; see the README's Security).
@@ -74,6 +74,10 @@ BENCH_ARGS ?= --rows 100000 --json bench.json
 
 bench: $(VENV)/.installed translations
 	$(FLASK) bench $(BENCH_ARGS)
+
+# The form POST's floor, step by step from the bare insert to the real view (SQLite).
+bench-form: $(VENV)/.installed translations
+	$(BIN)/python benchmarks/form_floor.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tracker tests benchmarks gunicorn.conf.py

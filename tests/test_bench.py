@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,26 @@ def test_bad_row_counts_are_refused_with_a_reason(runner: FlaskCliRunner) -> Non
     result = runner.invoke(args=["bench", "--rows", "0"])
     assert result.exit_code != 0
     assert "--rows" in result.output
+
+
+@pytest.mark.skipif(on_postgresql(), reason="the form's floor is measured on SQLite")
+def test_the_form_floor_times_each_step_from_the_bare_insert_to_the_real_form() -> None:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "form_floor.py"
+    # Each step must answer 303 (a form refused as invalid would stop the run).
+    done = subprocess.run(
+        [sys.executable, str(script), "--rows", "200", "--repeat", "10"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = re.findall(r"^\| (\w+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \|", done.stdout, re.M)
+    assert [name for name, *_ in figures] == [
+        "bare_insert",
+        "form_validated",
+        "form_validated_stored",
+        "form_post",
+    ]
+    assert all(float(p50) > 0 and int(n) == 10 for _, p50, _, n in figures)
+    assert "3 × bare_insert is" in done.stdout

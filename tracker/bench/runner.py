@@ -116,10 +116,14 @@ def setting(mission_slug: str) -> Setting:
     return Setting(mission_slug, officer, manager, references, first, last)
 
 
-def form_post(app: Flask, slug: str) -> Callable[[], None]:
-    """The public inquiry form sent whole, CSRF token included (taken once from the form)."""
+def form_post(app: Flask, slug: str, to: str | None = None) -> Callable[[], None]:
+    """The public inquiry form sent whole, CSRF token included (taken once from the form).
+
+    ``to`` sends the same POST to another path (benchmarks/form_floor.py's stand-ins).
+    """
     client = app.test_client()
-    page = client.get(f"/missions/{slug}/inquire").get_data(as_text=True)
+    form_path = f"/missions/{slug}/inquire"
+    page = client.get(form_path).get_data(as_text=True)
     found = CSRF.search(page)
     token = found.group(1) if found else ""
     numbers = count(1)
@@ -127,7 +131,7 @@ def form_post(app: Flask, slug: str) -> Callable[[], None]:
     def call() -> None:
         number = next(numbers)
         response = client.post(
-            f"/missions/{slug}/inquire",
+            to or form_path,
             data={
                 "csrf_token": token,
                 "name": f"Bench journalist {number}",
@@ -145,7 +149,7 @@ def form_post(app: Flask, slug: str) -> Callable[[], None]:
             },
         )
         if response.status_code != 303:
-            raise RuntimeError(f"the inquiry form answered {response.status_code}, not 303")
+            raise RuntimeError(f"{to or form_path} answered {response.status_code}, not 303")
 
     return call
 

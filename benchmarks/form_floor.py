@@ -1,0 +1,152 @@
+"""The form POST's floor: how much of it the stack costs before tracker's own work starts.
+
+Run: .venv/bin/python benchmarks/form_floor.py [--rows 100000] [--repeat 300]
+
+`make bench` compares form_post with a bare Flask-SQLAlchemy insert (a POST with no body,
+one row), and the hardening issue's target is "under 3 ×". This times, in one run and on
+one SQLite database built as the bench builds it, the steps between the two:
+
+- bare_insert: the bench's floor, one row through Flask-SQLAlchemy, committed;
+- form_validated: the same POST as form_post (the form's fields, CSRF on), answered by a
+  view on the app itself that builds and validates the inquiry form (InquiryForm, the
+  Flask-WTF form the real view uses) and redirects, touching no database;
+- form_validated_stored: that, and one row stored and committed, as the bare insert does;
+- form_post: the real view (routing, numbering, the inquiry, its timeline and its mails).
+
+Each is shown as a multiple of the bare insert. When form_validated alone is above 3 ×,
+no work inside the request can bring form_post under it with this stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, redirect
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tracker import clock, create_app  # noqa: E402
+from tracker.bench import baselines, builder, runner  # noqa: E402
+from tracker.bench.cli import bench_config, current_mission_slug, settle  # noqa: E402
+from tracker.extensions import csrf, db  # noqa: E402
+from tracker.models import Mission  # noqa: E402
+from tracker.public.forms import InquiryForm  # noqa: E402
+
+VALIDATED = "/floor/validated"
+STORED = "/floor/stored"
+
+
+class FloorBase(DeclarativeBase):
+    pass
+
+
+class FloorRow(FloorBase):
+    """The one row form_validated_stored writes, like the bare insert's."""
+
+    __tablename__ = "floor_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str]
+    created_at: Mapped[datetime]
+
+
+def add_floor_views(app: Flask, mission_zone: str) -> None:
+    """Two stand-ins for the form's view, on the app itself: its Babel, session and CSRF."""
+
+    def valid_form() -> InquiryForm | None:
+        form = InquiryForm(now=clock.now(), mission_zone=mission_zone)
+        return form if form.validate_on_submit() else None
+
+    def validated() -> ResponseReturnValue:
+        if valid_form() is None:
+            return "invalid", 422
+        return redirect("/", code=303)
+
+    def stored() -> ResponseReturnValue:
+        form = valid_form()
+        if form is None:
+            return "invalid", 422
+        db.session.add(FloorRow(text=form.name.data, created_at=clock.now()))
+        db.session.commit()
+        return redirect("/", code=303)
+
+    # Exempt from the global check, as the real view is: the form checks its own token.
+    app.add_url_rule(VALIDATED, "floor_validated", csrf.exempt(validated), methods=["POST"])
+    app.add_url_rule(STORED, "floor_stored", csrf.exempt(stored), methods=["POST"])
+
+
+def build(app: Flask, rows: int) -> tuple[str, str]:
+    """The bench's data at ``rows`` inquiries; the mission under way's slug and zone."""
+    with app.app_context():
+        db.create_all()
+        FloorBase.metadata.create_all(db.engine)
+        builder.build(rows, lambda _: None)
+        settle()
+        slug = current_mission_slug()
+        zone = db.session.query(Mission.timezone).filter(Mission.slug == slug).scalar()
+    return slug, str(zone)
+
+
+def times(app: Flask, slug: str, bare_url: str, repeat: int) -> list[runner.Result]:
+    figures: list[tuple[str, Callable[[], None]]] = [
+        ("form_validated", runner.form_post(app, slug, to=VALIDATED)),
+        ("form_validated_stored", runner.form_post(app, slug, to=STORED)),
+        ("form_post", runner.form_post(app, slug)),
+    ]
+    results = [baselines.bare_insert(bare_url, repeat)]
+    results += [runner.measure(name, call, repeat) for name, call in figures]
+    return results
+
+
+def print_table(results: list[runner.Result], rows: int) -> None:
+    floor = results[0]
+    print(f"{rows:,} inquiries · SQLite · the same POST body for every form figure\n")
+    print("| figure | p50 ms | p95 ms | n | × bare_insert (p50 / p95) |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for result in results:
+        ratio = f"{result.p50 / floor.p50:.1f}× / {result.p95 / floor.p95:.1f}×"
+        print(
+            f"| {result.name} | {result.p50:.2f} | {result.p95:.2f} | {len(result.samples)} "
+            f"| {ratio} |"
+        )
+    validated = results[1]
+    print(
+        f"\n3 × bare_insert is {3 * floor.p50:.2f} ms at p50; building and validating the "
+        f"form alone takes {validated.p50:.2f} ms ({validated.p50 / floor.p50:.1f}×)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="inquiries to build first")
+    parser.add_argument("--repeat", type=int, default=300, help="most samples a figure")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(bench_config(f"sqlite:///{folder}/floor.sqlite"))
+        real_now = clock.now
+        clock.now = lambda: builder.ANCHOR  # the bench's "now": a mission is under way
+        try:
+            slug, zone = build(app, args.rows)
+            add_floor_views(app, zone)
+            # As gunicorn.conf.py does in each worker, and as the bench does.
+            gc.collect()
+            gc.freeze()
+            results = times(app, slug, f"sqlite:///{folder}/bare.sqlite", args.repeat)
+        finally:
+            gc.unfreeze()
+            clock.now = real_now
+            with app.app_context():
+                db.engine.dispose()
+    print_table(results, args.rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,42 +20,34 @@ Each is shown as a multiple of the bare insert. When form_validated_stored is al
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, redirect
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker import clock, create_app  # noqa: E402
 from tracker.bench import baselines, builder, runner  # noqa: E402
-from tracker.bench.cli import bench_config, current_mission_slug, settle  # noqa: E402
+from tracker.bench.baselines import BareRow  # noqa: E402
+from tracker.bench.cli import (  # noqa: E402
+    bench_clock,
+    bench_config,
+    collector_frozen,
+    current_mission_slug,
+    settle,
+)
 from tracker.extensions import csrf, db  # noqa: E402
 from tracker.models import Mission  # noqa: E402
 from tracker.public.forms import InquiryForm  # noqa: E402
 
 VALIDATED = "/floor/validated"
 STORED = "/floor/stored"
-
-
-class FloorBase(DeclarativeBase):
-    pass
-
-
-class FloorRow(FloorBase):
-    """The one row form_validated_stored writes, like the bare insert's."""
-
-    __tablename__ = "floor_rows"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    text: Mapped[str]
-    created_at: Mapped[datetime]
 
 
 def add_floor_views(app: Flask, mission_zone: str) -> None:
@@ -74,7 +66,8 @@ def add_floor_views(app: Flask, mission_zone: str) -> None:
         form = valid_form()
         if form is None:
             return "invalid", 422
-        db.session.add(FloorRow(text=form.name.data, created_at=clock.now()))
+        # The bare insert's own row, in the app's database.
+        db.session.add(BareRow(text=form.name.data, created_at=clock.now()))
         db.session.commit()
         return redirect("/", code=303)
 
@@ -87,11 +80,11 @@ def build(app: Flask, rows: int) -> tuple[str, str]:
     """The bench's data at ``rows`` inquiries; the mission under way's slug and zone."""
     with app.app_context():
         db.create_all()
-        FloorBase.metadata.create_all(db.engine)
+        BareRow.__table__.create(db.engine)
         builder.build(rows, lambda _: None)
         settle()
         slug = current_mission_slug()
-        zone = db.session.query(Mission.timezone).filter(Mission.slug == slug).scalar()
+        zone = db.session.scalar(select(Mission.timezone).where(Mission.slug == slug))
     return slug, str(zone)
 
 
@@ -132,18 +125,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(bench_config(f"sqlite:///{folder}/floor.sqlite"))
-        real_now = clock.now
-        clock.now = lambda: builder.ANCHOR  # the bench's "now": a mission is under way
         try:
-            slug, zone = build(app, args.rows)
-            add_floor_views(app, zone)
-            # As gunicorn.conf.py does in each worker, and as the bench does.
-            gc.collect()
-            gc.freeze()
-            results = times(app, slug, f"sqlite:///{folder}/bare.sqlite", args.repeat)
+            with bench_clock():
+                slug, zone = build(app, args.rows)
+                add_floor_views(app, zone)
+                with collector_frozen():
+                    results = times(app, slug, f"sqlite:///{folder}/bare.sqlite", args.repeat)
         finally:
-            gc.unfreeze()
-            clock.now = real_now
             with app.app_context():
                 db.engine.dispose()
     print_table(results, args.rows)

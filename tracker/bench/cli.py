@@ -57,19 +57,13 @@ def bench_command(rows: int, json_path: str | None, repeat: int, keep: str | Non
     postgres = configured.startswith("postgresql")
     with bench_database(configured if postgres else None, keep) as (url, bare_url):
         app = create_app(bench_config(url))
-        real_now = clock.now
-        clock.now = lambda: builder.ANCHOR  # the bench's "now": a mission is under way
         try:
-            with app.app_context():
-                database, notes = prepare(rows, keep)
-            # As gunicorn.conf.py does in each worker once the app is loaded (the build's
-            # garbage collected first), so the pages are timed as a worker serves them.
-            gc.collect()
-            gc.freeze()
-            results = {r.name: r for r in time_everything(app, bare_url, repeat)}
+            with bench_clock():
+                with app.app_context():
+                    database, notes = prepare(rows, keep)
+                with collector_frozen():
+                    results = {r.name: r for r in time_everything(app, bare_url, repeat)}
         finally:
-            gc.unfreeze()
-            clock.now = real_now
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
@@ -77,6 +71,30 @@ def bench_command(rows: int, json_path: str | None, repeat: int, keep: str | Non
     click.echo(report.table(summary, notes))
     if json_path:
         Path(json_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def bench_clock() -> Iterator[None]:
+    """The application's clock stopped at the bench's "now", when a mission is under way."""
+    real_now = clock.now
+    clock.now = lambda: builder.ANCHOR
+    try:
+        yield
+    finally:
+        clock.now = real_now
+
+
+@contextmanager
+def collector_frozen() -> Iterator[None]:
+    """As gunicorn.conf.py does in each worker once the app is loaded (the build's garbage
+    collected first), so the pages are timed as a worker serves them. Undone afterwards:
+    the bench also runs inside the test suite."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def bench_config(url: str) -> dict[str, Any]:

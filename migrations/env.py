@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from tracker.models import search
+from tracker.models import search_index
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -60,7 +60,7 @@ def run_migrations_offline():
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True,
-        include_name=search.modelled,
+        include_name=search_index.modelled,
     )
 
     with context.begin_transaction():
@@ -95,7 +95,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            include_name=search.modelled,
+            include_name=search_index.modelled,
             **conf_args
         )
 

@@ -215,7 +215,7 @@ def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime | str], datet
 @pytest.fixture
 def mission(app: Flask) -> Mission:
     """The Kazakhstan 2015 mission, loaded from the seed file."""
-    loaded, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+    loaded, _ = apply_spec(parse_mission_file(SEED_FILE))
     db.session.commit()
     return loaded
 

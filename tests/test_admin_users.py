@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tracker.auth.passwords import verify_password
+from tracker.accounts.passwords import verify_password
 from tracker.choices import Role
 from tracker.extensions import db
 from tracker.models import AuditEvent, Contact, Mission, User

@@ -18,7 +18,7 @@ from tracker.choices import Channel, MediaType, RequestType, Topic
 from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.models import Inquiry, Mission, stats_day_tallies, stats_scope_outlets
-from tracker.stats import queries
+from tracker.stats import reporting
 from tracker.stats.scope import Scope
 
 SUBMITTERS = 8
@@ -102,7 +102,7 @@ def test_reports_counting_while_inquiries_arrive_never_lose_or_double_one(
     def report(_: int) -> None:
         with app.app_context():
             start.wait()
-            queries.build_report(day, RECEIVED_AT)
+            reporting.build_report(day, RECEIVED_AT)
             db.session.commit()
 
     with ThreadPoolExecutor(max_workers=2 * SUBMITTERS) as pool:
@@ -111,7 +111,7 @@ def test_reports_counting_while_inquiries_arrive_never_lose_or_double_one(
         for future in done:
             future.result(timeout=60)
 
-    assert queries.build_report(day, RECEIVED_AT).counts.received == SUBMITTERS
+    assert reporting.build_report(day, RECEIVED_AT).counts.received == SUBMITTERS
     db.session.commit()
     rows = db.session.execute(
         select(

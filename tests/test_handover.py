@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 
 from tracker.choices import Status, Topic
 from tracker.extensions import db
+from tracker.inquiries import handover
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
-from tracker.queue import queries
+from tracker.queue import listing
 
 BEFORE = "2015-01-16T15:00:00+06:00"
 FIRST_MORNING = "2015-01-19T00:00:00+06:00"  # the first instant of the visit, Astana time
@@ -35,8 +36,8 @@ def geneva(mission: Any, make_user: Callable[..., User]) -> User:
 
 def handover_refs(user: User, when: str) -> list[str]:
     now = datetime.fromisoformat(when)
-    viewer = queries.Viewer(user, now, queries.handover_pairs(user, now))
-    page = queries.queue_page(queries.Tab.HANDOVER, viewer, queries.Filters())
+    viewer = listing.Viewer(user, now, handover.handover_pairs(user, now))
+    page = listing.queue_page(listing.Tab.HANDOVER, viewer, listing.Filters())
     return [row.reference for row in page.rows]
 
 

@@ -20,8 +20,8 @@ from werkzeug.test import TestResponse
 
 from tracker import phones
 from tracker.choices import ActorType, Role, Status
-from tracker.desk import services
 from tracker.extensions import db
+from tracker.inquiries import freshness
 from tracker.inquiries.intake import Receipt
 from tracker.models import Contact, FollowUp, Inquiry, InquiryEvent, User
 
@@ -406,7 +406,7 @@ def test_a_concurrent_commit_between_check_and_write_gets_the_same_message(
 ) -> None:
     """Karen's commit lands after Leila's version check passed: the database refuses."""
     set_now("2015-01-20T11:00:00+06:00")
-    check = services.ensure_fresh
+    check = freshness.ensure_fresh
 
     def check_then_lose_the_race(inquiry: Inquiry, expected: int) -> None:
         check(inquiry, expected)
@@ -427,7 +427,7 @@ def test_a_concurrent_commit_between_check_and_write_gets_the_same_message(
             )
 
     _, version = open_page(as_leila)
-    monkeypatch.setattr(services, "ensure_fresh", check_then_lose_the_race)
+    monkeypatch.setattr(freshness, "ensure_fresh", check_then_lose_the_race)
     response = as_leila.post(PAGE + "/claim", data={"version": version})
     assert response.status_code == 409
     assert (

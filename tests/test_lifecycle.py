@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from tracker.choices import OPEN_STATUSES, Status
-from tracker.inquiries import clock, lifecycle
+from tracker.inquiries import lifecycle, response_clock
 from tracker.inquiries.lifecycle import IllegalTransition, check_transition
 
 S = Status
@@ -134,35 +134,39 @@ DUE = NINE + timedelta(hours=4)
 
 
 def test_pausing_remembers_when_and_stops_the_clock_running() -> None:
-    paused = clock.pause(clock.ClockState(DUE), NINE + timedelta(hours=1))
-    assert paused == clock.ClockState(DUE, running=False, paused_at=NINE + timedelta(hours=1))
+    paused = response_clock.pause(response_clock.ClockState(DUE), NINE + timedelta(hours=1))
+    assert paused == response_clock.ClockState(
+        DUE, running=False, paused_at=NINE + timedelta(hours=1)
+    )
 
 
 def test_resuming_moves_the_due_time_later_by_the_time_paused() -> None:
-    paused = clock.pause(clock.ClockState(DUE), NINE + timedelta(hours=1))
-    resumed = clock.resume(paused, NINE + timedelta(hours=3, minutes=30))
-    assert resumed == clock.ClockState(DUE + timedelta(hours=2, minutes=30), running=True)
+    paused = response_clock.pause(response_clock.ClockState(DUE), NINE + timedelta(hours=1))
+    resumed = response_clock.resume(paused, NINE + timedelta(hours=3, minutes=30))
+    assert resumed == response_clock.ClockState(DUE + timedelta(hours=2, minutes=30), running=True)
 
 
 def test_pausing_twice_keeps_the_first_pause() -> None:
-    once = clock.pause(clock.ClockState(DUE), NINE)
-    assert clock.pause(once, NINE + timedelta(hours=2)) == once
+    once = response_clock.pause(response_clock.ClockState(DUE), NINE)
+    assert response_clock.pause(once, NINE + timedelta(hours=2)) == once
 
 
 def test_a_stopped_clock_neither_pauses_nor_resumes() -> None:
-    stopped = clock.stop(clock.ClockState(DUE))
-    assert stopped == clock.ClockState(DUE, running=False, paused_at=None)
-    assert clock.pause(stopped, NINE) == stopped
-    assert clock.resume(stopped, NINE) == stopped
+    stopped = response_clock.stop(response_clock.ClockState(DUE))
+    assert stopped == response_clock.ClockState(DUE, running=False, paused_at=None)
+    assert response_clock.pause(stopped, NINE) == stopped
+    assert response_clock.resume(stopped, NINE) == stopped
 
 
 def test_stopping_a_paused_clock_forgets_the_pause() -> None:
-    paused = clock.pause(clock.ClockState(DUE), NINE)
-    assert clock.stop(paused) == clock.ClockState(DUE, running=False)
+    paused = response_clock.pause(response_clock.ClockState(DUE), NINE)
+    assert response_clock.stop(paused) == response_clock.ClockState(DUE, running=False)
 
 
 def test_a_restarted_clock_keeps_its_due_time() -> None:
-    assert clock.restart(clock.stop(clock.ClockState(DUE))) == clock.ClockState(DUE)
+    assert response_clock.restart(
+        response_clock.stop(response_clock.ClockState(DUE))
+    ) == response_clock.ClockState(DUE)
 
 
 @pytest.mark.parametrize(
@@ -179,27 +183,27 @@ def test_a_restarted_clock_keeps_its_due_time() -> None:
     ],
 )
 def test_durations_in_words(span: timedelta, words: str) -> None:
-    assert clock.duration_words(span) == words
+    assert response_clock.duration_words(span) == words
 
 
 def test_time_left_says_overdue_in_words() -> None:
-    assert clock.time_left_words(DUE, DUE - timedelta(hours=3)) == "3 hours left"
-    assert clock.time_left_words(DUE, DUE + timedelta(hours=2)) == "Overdue by 2 hours"
-    assert clock.time_left_words(DUE, DUE) == "Overdue by less than a minute"
+    assert response_clock.time_left_words(DUE, DUE - timedelta(hours=3)) == "3 hours left"
+    assert response_clock.time_left_words(DUE, DUE + timedelta(hours=2)) == "Overdue by 2 hours"
+    assert response_clock.time_left_words(DUE, DUE) == "Overdue by less than a minute"
 
 
 def test_the_clock_described_for_the_page() -> None:
-    running = clock.ClockState(DUE)
-    assert clock.describe(running, DUE + timedelta(hours=2), None) == "Overdue by 2 hours"
-    paused = clock.pause(running, DUE - timedelta(hours=1))
-    assert clock.describe(paused, DUE + timedelta(days=1), None) == (
+    running = response_clock.ClockState(DUE)
+    assert response_clock.describe(running, DUE + timedelta(hours=2), None) == "Overdue by 2 hours"
+    paused = response_clock.pause(running, DUE - timedelta(hours=1))
+    assert response_clock.describe(paused, DUE + timedelta(days=1), None) == (
         "Paused while awaiting the journalist's reply (1 hour left then)"
     )
-    stopped = clock.stop(running)
-    assert clock.describe(stopped, DUE, DUE - timedelta(minutes=30)) == (
+    stopped = response_clock.stop(running)
+    assert response_clock.describe(stopped, DUE, DUE - timedelta(minutes=30)) == (
         "Stopped: first response 30 minutes before the due time"
     )
-    assert clock.describe(stopped, DUE, DUE + timedelta(hours=1)) == (
+    assert response_clock.describe(stopped, DUE, DUE + timedelta(hours=1)) == (
         "Stopped: first response 1 hour after the due time"
     )
-    assert clock.describe(stopped, DUE, None) == "Stopped: the inquiry is finished"
+    assert response_clock.describe(stopped, DUE, None) == "Stopped: the inquiry is finished"

@@ -116,7 +116,7 @@ def rows() -> list[OutboxMessage]:
 def send(transport: Any, now: datetime) -> Counter[str]:
     """One round of the sender at ``now``, as `outbox send` runs it."""
     sealer = Sealer.from_config(current_app.config)
-    return sender.send_due(db.session(), transport, SENDER, lambda: now, sealer=sealer)
+    return sender.send_due(transport, SENDER, lambda: now, sealer=sealer)
 
 
 def form(**overrides: str) -> dict[str, str]:
@@ -377,7 +377,7 @@ def test_a_mail_left_sending_by_a_dead_sender_is_sent_again_with_a_trace(
 ) -> None:
     now = set_now(DURING)
     make_inquiry()
-    claimed = outbox.claim_next(db.session, now)  # the sender dies right after this
+    claimed = outbox.claim_next(now)  # the sender dies right after this
     assert claimed is not None
 
     runner.invoke(args=["outbox", "send"])
@@ -403,7 +403,7 @@ def test_a_mail_whose_last_attempt_was_interrupted_is_failed_not_retried_for_eve
     [row] = rows()
     row.attempts = outbox.MAX_ATTEMPTS - 1
     db.session.commit()
-    assert outbox.claim_next(db.session(), now) is not None  # the last attempt; it dies
+    assert outbox.claim_next(now) is not None  # the last attempt; it dies
 
     set_now(now + outbox.LEASE)
     result = runner.invoke(args=["outbox", "send"])
@@ -561,9 +561,7 @@ def test_a_stop_ends_the_round_after_the_mail_in_hand(
             stop.set()  # SIGTERM arrives while this mail is being sent
 
     sealer = Sealer.from_config(app.config)
-    outcomes = sender.send_due(
-        db.session(), StoppedWhileSending(), SENDER, lambda: now, sealer=sealer, stop=stop
-    )
+    outcomes = sender.send_due(StoppedWhileSending(), SENDER, lambda: now, sealer=sealer, stop=stop)
 
     assert outcomes == Counter(sent=1)
     assert [row.status for row in rows()] == [

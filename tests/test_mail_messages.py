@@ -16,9 +16,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from tracker.choices import Channel, RequestType, ResponseChannel, Role, Topic
-from tracker.desk import services
 from tracker.extensions import db
-from tracker.inquiries import intake
+from tracker.inquiries import assignment, intake, responses, sensitivity
 from tracker.inquiries.intake import Receipt
 from tracker.mail import messages, notices, outbox, sealing
 from tracker.mail.sealing import CannotUnseal, Sealer
@@ -218,7 +217,7 @@ def test_a_response_by_phone_is_confirmed_to_the_journalist_in_writing(
     inquiry = make_inquiry().inquiry
     answered_at = RECEIVED + timedelta(hours=1)
 
-    services.log_response(
+    responses.log_response(
         inquiry, officer, answered_at, channel=ResponseChannel.PHONE, said="Interview agreed"
     )
     db.session.commit()
@@ -234,7 +233,7 @@ def test_a_response_by_phone_is_confirmed_to_the_journalist_in_writing(
 def test_an_answer_by_email_needs_no_second_mail(make_inquiry: MakeInquiry, officer: User) -> None:
     inquiry = make_inquiry().inquiry
 
-    services.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
+    responses.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
 
     assert mail(notices.RESPONSE) == []
 
@@ -243,10 +242,10 @@ def test_a_journalist_at_risk_gets_no_mail_about_the_response(
     make_inquiry: MakeInquiry, officer: User
 ) -> None:
     inquiry = make_inquiry().inquiry
-    services.claim(inquiry, officer, RECEIVED)
-    services.set_sensitive(inquiry, officer, RECEIVED, sensitive=True)
+    assignment.claim(inquiry, officer, RECEIVED)
+    sensitivity.set_sensitive(inquiry, officer, RECEIVED, sensitive=True)
 
-    services.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.PHONE, said="x")
+    responses.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.PHONE, said="x")
 
     assert mail(notices.RESPONSE) == []
 
@@ -257,7 +256,6 @@ def test_the_first_response_withdraws_a_queued_deadline_reminder(
     inquiry = make_inquiry().inquiry
     rendered = messages.Rendered("Deadline near", "text", "<p>html</p>")
     outbox.enqueue_once(
-        db.session,
         key="deadline:test",
         kind=notices.DEADLINE_REMINDER,
         to="leila@ohchr.test",
@@ -267,7 +265,7 @@ def test_the_first_response_withdraws_a_queued_deadline_reminder(
     )
     db.session.commit()
 
-    services.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
+    responses.log_response(inquiry, officer, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
     db.session.commit()
 
     [reminder] = mail(notices.DEADLINE_REMINDER)

@@ -9,8 +9,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from tracker.choices import ResponseChannel, Role, Status
-from tracker.desk import services
 from tracker.extensions import db
+from tracker.inquiries import assignment, follow_ups, responses, status_changes
 from tracker.inquiries.intake import Receipt
 from tracker.mail import digest, notices, reminders
 from tracker.models import Inquiry, OutboxMessage, OutboxStatus, User
@@ -68,10 +68,10 @@ def test_the_reminder_goes_to_the_assignee_when_there_is_one(
     make_user(contact="leila-duisekova", email="leila@ohchr.test")
     karen = make_user(email="karen@ohchr.test")
     inquiry = with_deadline(make_inquiry)
-    services.claim(inquiry, karen, RECEIVED)
+    assignment.claim(inquiry, karen, RECEIVED)
     db.session.commit()
 
-    reminders.run(db.session, DEADLINE - timedelta(hours=1))
+    reminders.run(DEADLINE - timedelta(hours=1))
 
     assert [m.to_address for m in mail(notices.DEADLINE_REMINDER)] == ["karen@ohchr.test"]
 
@@ -81,14 +81,14 @@ def test_no_reminder_once_a_response_is_logged_or_the_journalist_is_awaited(
 ) -> None:
     leila = make_user(contact="leila-duisekova")
     answered = with_deadline(make_inquiry)
-    services.log_response(answered, leila, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
+    responses.log_response(answered, leila, RECEIVED, channel=ResponseChannel.EMAIL, said="x")
     waiting = with_deadline(make_inquiry)
-    services.claim(waiting, leila, RECEIVED)
-    services.change_status(waiting, leila, RECEIVED, to=Status.IN_PROGRESS)
-    services.change_status(waiting, leila, RECEIVED, to=Status.AWAITING_JOURNALIST)
+    assignment.claim(waiting, leila, RECEIVED)
+    status_changes.change_status(waiting, leila, RECEIVED, to=Status.IN_PROGRESS)
+    status_changes.change_status(waiting, leila, RECEIVED, to=Status.AWAITING_JOURNALIST)
     db.session.commit()
 
-    queued = reminders.run(db.session, DEADLINE - timedelta(hours=1))
+    queued = reminders.run(DEADLINE - timedelta(hours=1))
 
     assert queued.deadlines == 0
 
@@ -98,11 +98,11 @@ def test_a_new_deadline_gets_its_own_reminder(
 ) -> None:
     make_user(contact="leila-duisekova")
     inquiry = with_deadline(make_inquiry)
-    reminders.run(db.session, DEADLINE - timedelta(hours=1))
+    reminders.run(DEADLINE - timedelta(hours=1))
     inquiry.deadline = DEADLINE + timedelta(hours=3)
     db.session.commit()
 
-    queued = reminders.run(db.session, inquiry.deadline - timedelta(hours=1))
+    queued = reminders.run(inquiry.deadline - timedelta(hours=1))
 
     assert queued.deadlines == 1
     assert len(mail(notices.DEADLINE_REMINDER)) == 2
@@ -117,7 +117,7 @@ def test_a_follow_up_that_falls_due_is_notified_once(
     leila = make_user(contact="leila-duisekova", email="leila@ohchr.test")
     inquiry = make_inquiry(received_at=RECEIVED.isoformat()).inquiry
     due = RECEIVED + timedelta(days=1)
-    services.schedule_follow_up(inquiry, leila, RECEIVED, due_at=due, what="Send the statement")
+    follow_ups.schedule_follow_up(inquiry, leila, RECEIVED, due_at=due, what="Send the statement")
     db.session.commit()
 
     set_now(due - timedelta(minutes=1))
@@ -141,11 +141,11 @@ def test_a_follow_up_ticked_off_is_not_notified(
     leila = make_user(contact="leila-duisekova")
     inquiry = make_inquiry(received_at=RECEIVED.isoformat()).inquiry
     due = RECEIVED + timedelta(hours=1)
-    follow_up = services.schedule_follow_up(inquiry, leila, RECEIVED, due_at=due, what="Call")
-    services.complete_follow_up(inquiry, leila, RECEIVED, follow_up=follow_up)
+    follow_up = follow_ups.schedule_follow_up(inquiry, leila, RECEIVED, due_at=due, what="Call")
+    follow_ups.complete_follow_up(inquiry, leila, RECEIVED, follow_up=follow_up)
     db.session.commit()
 
-    assert reminders.run(db.session, due + timedelta(hours=1)).follow_ups == 0
+    assert reminders.run(due + timedelta(hours=1)).follow_ups == 0
 
 
 # --- The managers' digest -------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_the_digest_counts_undelivered_mail(make_inquiry: MakeInquiry, make_user
     ack.status = OutboxStatus.FAILED
     db.session.commit()
 
-    facts = digest.figures(db.session, RECEIVED + timedelta(hours=1))
+    facts = digest.figures(RECEIVED + timedelta(hours=1))
 
     assert facts.undelivered_mail == 1
     assert facts.received == 1 and facts.open == 1 and facts.unassigned == 1
@@ -194,4 +194,4 @@ def test_the_digest_counts_undelivered_mail(make_inquiry: MakeInquiry, make_user
 def test_no_manager_no_digest(make_inquiry: MakeInquiry) -> None:
     make_inquiry()
 
-    assert digest.queue_digests(db.session, RECEIVED) == 0
+    assert digest.queue_digests(RECEIVED) == 0

@@ -22,8 +22,8 @@ from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.missions.spec import parse_mission_file
 from tracker.missions.sync import apply_spec
-from tracker.models import search
-from tracker.stats import queries
+from tracker.models import search_index
+from tracker.stats import reporting
 from tracker.stats.scope import Scope
 
 
@@ -34,7 +34,7 @@ def test_db_upgrade_builds_a_schema_identical_to_the_models(app_on: Callable[...
     with app.app_context():
         with db.engine.connect() as connection:
             # The SQLite search index's tables are the migrations' alone (no model).
-            options = {"compare_type": True, "include_name": search.modelled}
+            options = {"compare_type": True, "include_name": search_index.modelled}
             context = MigrationContext.configure(connection, opts=options)
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
@@ -54,8 +54,8 @@ def test_upgrade_gives_postgresql_a_trigram_index_for_search(
         flask_migrate.downgrade(revision="0010")
         after_downgrade = {index["name"] for index in inspect(db.engine).get_indexes("inquiries")}
         db.engine.dispose()
-    assert search.TRIGRAM_INDEX in indexes
-    assert search.TRIGRAM_INDEX not in after_downgrade
+    assert search_index.TRIGRAM_INDEX in indexes
+    assert search_index.TRIGRAM_INDEX not in after_downgrade
 
 
 def test_without_the_right_to_add_pg_trgm_the_upgrade_warns_and_goes_on(
@@ -78,18 +78,18 @@ def test_without_the_right_to_add_pg_trgm_the_upgrade_warns_and_goes_on(
         with owner.connect() as connection:
             connection.execute(text(f'GRANT CREATE, USAGE ON SCHEMA public TO "{name}"'))
         with limited.begin() as connection:
-            assert search.trigram_schema(connection) is None
+            assert search_index.trigram_schema(connection) is None
             connection.exec_driver_sql("CREATE TABLE inquiries (id int, search_text text)")
-            with caplog.at_level(logging.WARNING, logger="tracker.models.search"):
-                search.create_postgresql(connection)
+            with caplog.at_level(logging.WARNING, logger="tracker.models.search_index"):
+                search_index.create_postgresql(connection)
             # The savepoint kept the transaction usable.
             connection.exec_driver_sql("INSERT INTO inquiries VALUES (1, 'Kazinform')")
             indexes = connection.exec_driver_sql(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'inquiries'"
             )
-            assert search.TRIGRAM_INDEX not in indexes.scalars().all()
+            assert search_index.TRIGRAM_INDEX not in indexes.scalars().all()
         assert "pg_trgm could not be added" in caplog.text
-        assert f"CREATE INDEX {search.TRIGRAM_INDEX}" in caplog.text
+        assert f"CREATE INDEX {search_index.TRIGRAM_INDEX}" in caplog.text
     finally:
         owner.dispose()
         with admin.connect() as connection:
@@ -117,18 +117,18 @@ def test_upgrade_counts_inquiries_already_there_and_later_ones(
     received = datetime(2015, 1, 20, 4, 0, tzinfo=UTC)  # 10:00 in Almaty
     with app.app_context():
         flask_migrate.upgrade(revision="0007")
-        mission, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+        mission, _ = apply_spec(parse_mission_file(SEED_FILE))
         intake.receive(mission, journalist_request(), channel=Channel.EMAIL, received_at=received)
         db.session.commit()
         flask_migrate.upgrade()  # the rollup arrives with one inquiry in the table
         week = Scope(mission, date(2015, 1, 16), date(2015, 1, 22))
-        assert queries.build_report(week, received).counts.received == 1
+        assert reporting.build_report(week, received).counts.received == 1
         db.session.commit()
         # From now on the database's triggers mark each new inquiry's days.
         intake.receive(mission, journalist_request(), channel=Channel.EMAIL, received_at=received)
         db.session.commit()
-        assert queries.build_report(week, received).counts.received == 2
+        assert reporting.build_report(week, received).counts.received == 2
         office = Scope(None, date(2015, 1, 20), date(2015, 1, 20))
-        assert queries.build_report(office, received).received_by_day == [(date(2015, 1, 20), 2)]
+        assert reporting.build_report(office, received).received_by_day == [(date(2015, 1, 20), 2)]
         db.session.remove()
         db.engine.dispose()

@@ -21,9 +21,8 @@ from sqlalchemy import select, text
 from test_admin_missions import SEED, seed_form
 
 from tracker.choices import Channel, ResponseChannel, Role, Status
-from tracker.desk import services
 from tracker.extensions import db
-from tracker.inquiries import intake
+from tracker.inquiries import follow_ups, intake, responses, status_changes
 from tracker.inquiries.intake import Receipt
 from tracker.missions.spec import MissionSpec, parse_mission_file
 from tracker.missions.sync import apply_spec
@@ -39,7 +38,7 @@ from tracker.models import (
 from tracker.privacy import retention, wipe
 from tracker.privacy.anonymise import ANONYMISED, outlet_names_person
 from tracker.privacy.operations import email_hash
-from tracker.stats import export, queries
+from tracker.stats import report_export, reporting
 from tracker.stats.scope import Scope
 
 DURING = "2015-01-20T10:00:00+06:00"
@@ -64,15 +63,15 @@ def handled(inquiry: Inquiry, officer: User, close: bool = True) -> Inquiry:
     """A note, a logged response, a follow-up (each naming the journalist), then answered
     and (by default) closed."""
     at, who = inquiry.received_at, inquiry.name.split()[0]
-    services.add_note(inquiry, officer, at + timedelta(minutes=5), text=NOTE.format(who=who))
-    services.log_response(
+    responses.add_note(inquiry, officer, at + timedelta(minutes=5), text=NOTE.format(who=who))
+    responses.log_response(
         inquiry,
         officer,
         at + timedelta(minutes=30),
         channel=ResponseChannel.PHONE,
         said=SAID.format(who=who),
     )
-    services.schedule_follow_up(
+    follow_ups.schedule_follow_up(
         inquiry,
         officer,
         at + timedelta(minutes=40),
@@ -80,8 +79,8 @@ def handled(inquiry: Inquiry, officer: User, close: bool = True) -> Inquiry:
         what=FOLLOW_UP.format(who=who),
     )
     if close:
-        services.change_status(inquiry, officer, at + timedelta(hours=2), to=Status.ANSWERED)
-        services.change_status(inquiry, officer, at + timedelta(hours=3), to=Status.CLOSED)
+        status_changes.change_status(inquiry, officer, at + timedelta(hours=2), to=Status.ANSWERED)
+        status_changes.change_status(inquiry, officer, at + timedelta(hours=3), to=Status.CLOSED)
     db.session.commit()
     return inquiry
 
@@ -240,7 +239,7 @@ def test_purge_leaves_the_statistics_unchanged(
 
     def figures() -> tuple[dict[str, Any], dict[str, Any]]:
         db.session.expire_all()
-        report = export.report_json(queries.build_report(scope, now))
+        report = report_export.report_json(reporting.build_report(scope, now))
         db.session.commit()  # as the views do: the days counted, the write lock freed
         return report, manager.get(query).get_json()
 
@@ -407,7 +406,7 @@ def sqlite_file_app(app_on: Callable[..., Flask]) -> Iterator[Flask]:
     app = app_on()
     with app.app_context():
         db.create_all()
-        mission, _ = apply_spec(db.session, parse_mission_file(SEED_FILE))
+        mission, _ = apply_spec(parse_mission_file(SEED_FILE))
         at = datetime.fromisoformat(DURING)
         for number in range(30):
             # Others fill the pages around hers, as in a real table.

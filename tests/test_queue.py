@@ -17,7 +17,7 @@ from tracker.choices import RequestType, Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
-from tracker.queue import queries
+from tracker.queue import listing
 
 NOW = "2015-01-20T12:00:00+06:00"
 
@@ -198,11 +198,11 @@ def test_paging_walks_the_whole_tab_once_in_order(
     start = datetime.fromisoformat("2015-01-20T08:00:00+06:00")
     for minute in range(23):
         received(make_inquiry, start + timedelta(minutes=minute))
-    viewer = queries.Viewer(officer, at_noon)
+    viewer = listing.Viewer(officer, at_noon)
     seen: list[str] = []
     after = None
     while True:
-        page = queries.queue_page(queries.Tab.OPEN, viewer, queries.Filters(), after, size=5)
+        page = listing.queue_page(listing.Tab.OPEN, viewer, listing.Filters(), after, size=5)
         seen += [row.reference for row in page.rows]
         if page.next_after is None:
             break

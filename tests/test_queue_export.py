@@ -22,7 +22,7 @@ from tracker.choices import RequestType, Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
-from tracker.queue import export, views
+from tracker.queue import csv_export, views
 
 NOW = "2015-01-20T12:00:00+06:00"
 
@@ -95,7 +95,7 @@ def test_the_export_is_streamed_as_a_csv_download(
     disposition = result.response.headers["Content-Disposition"]
     assert disposition == 'attachment; filename="queue-needs_action-20150120-0600.csv"'
     lines = result.text.splitlines()
-    assert lines[0] == ",".join(export.HEADER)
+    assert lines[0] == ",".join(csv_export.HEADER)
     assert len(lines) == 2
 
 

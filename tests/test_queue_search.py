@@ -27,7 +27,7 @@ from test_queue import at_noon, counted_queries, officer, queue_html, received, 
 from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
-from tracker.models import Inquiry, InquiryEvent, User, search
+from tracker.models import Inquiry, InquiryEvent, User, search_index
 
 __all__ = ["at_noon", "officer"]  # fixtures shared with test_queue
 
@@ -137,7 +137,7 @@ def test_postgresql_searches_through_its_trigram_index(
     )
     # As autovacuum would: the new rows' trigrams merged from GIN's pending list into
     # the index proper (searches scan that list whole), and the table's statistics.
-    db.session.execute(select(func.gin_clean_pending_list(search.TRIGRAM_INDEX)))
+    db.session.execute(select(func.gin_clean_pending_list(search_index.TRIGRAM_INDEX)))
     db.session.execute(text("ANALYZE inquiries"))
     db.session.commit()
     sent: list[tuple[str, Any]] = []
@@ -156,7 +156,7 @@ def test_postgresql_searches_through_its_trigram_index(
     connection = db.session.connection()
     for statement, values in searches:
         plan = connection.exec_driver_sql("EXPLAIN " + statement, values).scalars().all()
-        assert any(search.TRIGRAM_INDEX in line for line in plan), "\n".join(plan)
+        assert any(search_index.TRIGRAM_INDEX in line for line in plan), "\n".join(plan)
 
 
 def copies_of_the_first(count: int, **values: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tracker.choices import Phase, RequestType, RoutingTarget, Status, Topic
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
-from tracker.missions import queries
+from tracker.missions import lookups
 from tracker.models import Contact, Mission, RoutingRule, RoutingRuleContact
 from tracker.routing import (
     ContactRef,
@@ -425,9 +425,9 @@ def test_routing_inputs_read_what_the_mission_relationships_hold(mission: Missio
     db.session.commit()
     db.session.expire_all()
 
-    rules, by_phase = queries.routing_inputs(mission)
+    rules, by_phase = lookups.routing_inputs(mission)
 
-    assert (rules, by_phase) == queries.loaded_routing_inputs(mission)
+    assert (rules, by_phase) == lookups.loaded_routing_inputs(mission)
     assert [c.name for c in rules[0].contacts] == ["Xabier Celaya", "Thibaut Guillet"]
     assert rules[-1].contacts == ()
     assert [c.name for c in by_phase[Phase.BEFORE]] == ["Thibaut Guillet"]

@@ -46,7 +46,7 @@ from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.inquiries.intake import Receipt
 from tracker.models import Contact, Inquiry, Mission, User, stats_days
-from tracker.stats import export, queries, rollup
+from tracker.stats import report_export, reporting, rollup
 from tracker.stats.scope import Scope
 
 NOW = "2015-01-22T12:00:00+06:00"
@@ -241,7 +241,7 @@ def csv_as_json(rows: list[list[str]]) -> dict[str, Any]:
 def test_report_matches_hand_computed_values(app: Flask, known_data: dict[str, Any]) -> None:
     mission = known_data["inquiries"]["A"].mission
     now = datetime.fromisoformat(NOW)
-    report = queries.build_report(default_scope(mission), now)
+    report = reporting.build_report(default_scope(mission), now)
     assert report.counts.received == 10
     assert report.first_response.median == 2700
     assert report.first_response.p90 == 10800
@@ -495,7 +495,7 @@ def make_other_mission(app: Flask, mission: Mission) -> Callable[[], Mission]:
 
 def figures(scope: Scope) -> dict[str, Any]:
     """The report as the API shapes it, committed as the views commit it."""
-    report = export.report_json(queries.build_report(scope, datetime.fromisoformat(NOW)))
+    report = report_export.report_json(reporting.build_report(scope, datetime.fromisoformat(NOW)))
     db.session.commit()
     return report
 

@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from tracker.extensions import db
 from tracker.models import Mission
-from tracker.stats import queries, rollup
+from tracker.stats import reporting, rollup
 from tracker.stats.scope import Scope
 
 
@@ -55,7 +55,7 @@ def counted(mission: Mission, make_inquiry: Callable[..., Any]) -> None:
     for day in (5, 20, 21):
         make_inquiry(received_at=datetime(2015, 1, day, 10, 0, tzinfo=UTC))
     db.session.commit()
-    queries.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
+    reporting.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
     db.session.commit()
 
 
@@ -89,7 +89,7 @@ def test_a_report_with_nothing_to_count_writes_nothing(counted: None) -> None:
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        queries.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
+        reporting.build_report(YEAR, datetime(2015, 1, 22, tzinfo=UTC))
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     # No write, so no write lock: managers reading figures never hold up the form.

@@ -10,10 +10,10 @@ from fractions import Fraction
 import pytest
 from flask import Flask
 
+from tracker import sql
 from tracker.csvsafe import csv_rows, safe_cell
 from tracker.extensions import db
 from tracker.models import Mission
-from tracker.stats import sql
 from tracker.stats.percentiles import interpolate
 from tracker.stats.scope import current_mission, scope_for
 from tracker.stats.views import duration

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from tracker.auth import tokens
+from tracker.accounts import api_tokens
 from tracker.auth.policy import require_role
 from tracker.choices import Role
 from tracker.extensions import db
@@ -39,7 +39,7 @@ def error_line(result: Result) -> str:
 
 def new_token(user: User, label: str = "") -> str:
     """A token for ``user``, committed, in clear."""
-    _, token = tokens.create(user, datetime.fromisoformat(NOW), label)
+    _, token = api_tokens.create(user, datetime.fromisoformat(NOW), label)
     db.session.commit()
     return token
 
@@ -74,7 +74,7 @@ def test_token_is_printed_once_and_stored_only_as_its_hash(
     assert token not in result.stderr
     record = stored(token)
     assert record.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert record.prefix == token[: tokens.PREFIX_LENGTH]
+    assert record.prefix == token[: api_tokens.PREFIX_LENGTH]
     assert record.label == "newsroom dashboard"
     assert record.user_id == ada.id
     # Nowhere in the row is the token itself.
@@ -94,7 +94,7 @@ def test_tokens_lists_prefix_label_created_last_used_and_revoked(
     used = new_token(ada, "dashboard")
     unused = new_token(ada)
     get_me(client, used)
-    assert users(runner, "revoke-token", unused[: tokens.PREFIX_LENGTH]).exit_code == 0
+    assert users(runner, "revoke-token", unused[: api_tokens.PREFIX_LENGTH]).exit_code == 0
     lines = users(runner, "tokens", "ada@example.org").output.strip().splitlines()
     assert lines == [
         f"{used[:12]}\tdashboard\t2015-01-20T04:00+00:00\t2015-01-20T04:00+00:00\tactive",

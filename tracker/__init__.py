@@ -53,32 +53,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per area of the product."""
-    from tracker.admin.views import bp as admin_bp
-    from tracker.api.views import bp as api_bp
-    from tracker.auth.views import bp as auth_bp
-    from tracker.desk import intake as _desk_intake  # noqa: F401  (routes on desk_bp)
-    from tracker.desk import views as _desk_views  # noqa: F401  (routes on desk_bp)
-    from tracker.desk.blueprint import bp as desk_bp
-    from tracker.i18n import bp as languages_bp
-    from tracker.mail.views import bp as outbox_bp
-    from tracker.public.views import bp as public_bp
-    from tracker.queue import export as _queue_export  # noqa: F401  (routes on queue_bp)
-    from tracker.queue import views as _queue_views  # noqa: F401  (routes on queue_bp)
-    from tracker.queue.blueprint import bp as queue_bp
-    from tracker.stats.views import bp as stats_bp
+    """One blueprint per area of the product, each defined in its package's ``__init__``."""
+    from tracker import admin, api, auth, desk, public, queue, stats
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(languages_bp)
-    app.register_blueprint(queue_bp, url_prefix="/queue")
-    app.register_blueprint(desk_bp, url_prefix="/inquiries")
-    app.register_blueprint(stats_bp, url_prefix="/stats")
-    app.register_blueprint(outbox_bp, url_prefix="/admin/outbox")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(queue.bp, url_prefix="/queue")
+    app.register_blueprint(desk.bp, url_prefix="/inquiries")
+    app.register_blueprint(stats.bp, url_prefix="/stats")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
     # The API is read-only for now and called by other programs, which carry no CSRF token.
-    csrf.exempt(api_bp)
+    csrf.exempt(api.bp)
 
 
 def register_rate_limits(app: Flask) -> None:

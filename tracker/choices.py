@@ -1,12 +1,18 @@
 """The vocabularies of the domain, with the labels people read.
 
-Plain enums with no Flask or database imports: the rules, the forms and the models all
-speak these. The value is what is stored and what integrations post.
+Plain enums and lists with no Flask or database imports: the rules, the forms, the import
+and the models all speak these. The value is what is stored and what integrations post.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
+from zoneinfo import available_timezones
+
+from babel import Locale
+
+from tracker import phones
 
 
 class Labelled(StrEnum):
@@ -104,9 +110,19 @@ class ActorType(Labelled):
 
 
 class Role(Labelled):
+    """Ranked: a manager can do everything a press officer can, an admin everything a
+    manager can."""
+
     PRESS_OFFICER = "press_officer"
     MANAGER = "manager"
     ADMIN = "admin"
+
+    def at_least(self, least: Role) -> bool:
+        """True when this role ranks as high as ``least`` or higher."""
+        return ROLE_RANK[self] >= ROLE_RANK[least]
+
+
+ROLE_RANK = {Role.PRESS_OFFICER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
 
 
 class RoutingTarget(Labelled):
@@ -154,3 +170,20 @@ PUBLIC_STATUS: dict[Status, str] = {
     Status.DUPLICATE: "Merged with another of your inquiries",
     Status.REFERRED: "Passed on to another office",
 }
+
+
+@cache
+def country_options(locale: str = "en") -> list[tuple[str, str]]:
+    """Countries by name in ``locale``. Babel names them; phonenumbers' regions are the
+    list, which leaves out Babel's non-countries ("Europe", "World") and lets us check
+    phones. Sorted by code point after case folding: right for English and Russian; the
+    Kazakh letters (Ә, Қ, Ң …) come after Я, as no collation library is installed."""
+    names = Locale.parse(locale).territories
+    codes = phones.supported_regions() & set(names)
+    return sorted(((code, names[code]) for code in codes), key=lambda o: o[1].casefold())
+
+
+@cache
+def zone_options() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [(zone, zone.replace("_", " ")) for zone in [*zones, "UTC"]]

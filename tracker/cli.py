@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from tracker.auth.cli import users_cli
+    from tracker.accounts.cli import users_cli
     from tracker.bench.cli import bench_command
     from tracker.demo import demo_command
     from tracker.inquiries.cli import inquiries_cli

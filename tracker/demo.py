@@ -20,7 +20,7 @@ from tracker import clock
 from tracker.choices import Channel, MediaType, RequestType, Role, Topic
 from tracker.extensions import db
 from tracker.inquiries import intake
-from tracker.missions.queries import find_mission
+from tracker.missions.lookups import find_mission
 from tracker.models import Contact, Mission, User
 
 PEOPLE = [

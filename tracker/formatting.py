@@ -17,7 +17,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from tracker import phones
-from tracker.inquiries import clock
+from tracker.inquiries import response_clock
 
 
 def in_zone(instant: datetime, zone: str) -> datetime:
@@ -96,7 +96,7 @@ def due_words(inquiry: Any, now: datetime) -> str:
         return "Responded"
     if not inquiry.clock_running:
         return "Paused: awaiting the journalist"
-    return clock.time_left_words(inquiry.due_at, now)
+    return response_clock.time_left_words(inquiry.due_at, now)
 
 
 def register(app: Flask) -> None:

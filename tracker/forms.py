@@ -1,9 +1,9 @@
 """The base of every form: Flask-WTF's, with WTForms' own messages read once per language.
 
 Flask-WTF loads WTForms' message catalogue ("This field is required." and the like in
-the page's language) from disk and parses it anew for every request that builds a form:
-about half a millisecond on the public form's POST, the busiest write there is. The
-catalogues never change while the application runs, so each language's is kept.
+the page's language) from disk and parses it anew for every request that builds a form,
+a good part of the public form's POST, the busiest write there is. The catalogues never
+change while the application runs, so each language's is kept.
 """
 
 from __future__ import annotations

@@ -26,20 +26,12 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import (
-    Blueprint,
     Flask,
     Response,
-    current_app,
     has_request_context,
-    redirect,
     request,
-    url_for,
 )
-from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale
-
-from tracker.auth.views import safe_next
-from tracker.extensions import csrf
 
 # The languages with a catalogue, each named in itself for the switcher.
 LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -47,12 +39,11 @@ DEFAULT = "en"
 COOKIE = "lang"
 COOKIE_AGE = timedelta(days=365)
 # Blueprints whose pages are translated; the rest (the desk) are English only.
-TRANSLATED_BLUEPRINTS = frozenset({"public", "languages"})
+TRANSLATED_BLUEPRINTS = frozenset({"public"})
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
-bp = Blueprint("languages", __name__)
 
 
 def chosen_language() -> str | None:
@@ -77,27 +68,6 @@ def current_language() -> str:
     """The language of this page, e.g. for ``<html lang>``."""
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT
-
-
-@bp.post("/language")
-@csrf.exempt
-def choose() -> ResponseReturnValue:
-    """Remember the chosen language for a year and go back to the page it was chosen on."""
-    # No CSRF token: the only effect is a language preference, and a token would put a
-    # session cookie on every public page just for the switcher.
-    code = request.form.get("lang", "")
-    back = safe_next(request.form.get("next")) or url_for("public.index")
-    response = redirect(back, code=303)
-    if code in LANGUAGES:
-        response.set_cookie(
-            COOKIE,
-            code,
-            max_age=int(COOKIE_AGE.total_seconds()),
-            httponly=True,
-            samesite="Lax",
-            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-        )
-    return response
 
 
 def vary_on_language(response: Response) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -55,3 +56,15 @@ def phase_at(mission: MissionDays, instant: datetime) -> Phase:
     if instant < bounds.ends_at:
         return Phase.DURING
     return Phase.AFTER
+
+
+@cache
+def held_zone(key: str) -> ZoneInfo:
+    """``ZoneInfo(key)``, kept alive for the process.
+
+    ZoneInfo caches zones only weakly beyond its eight most recent, so with missions in
+    more zones than that every page read some zones' tz database files again (one phase
+    rule per mission). A strong reference here keeps ZoneInfo's own cache warm; there
+    are a few hundred zones at most.
+    """
+    return ZoneInfo(key)

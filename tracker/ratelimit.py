@@ -49,7 +49,7 @@ ROUTE_LIMITS = (
     # A status page is one of 2^256 addresses: a flood here is someone guessing tokens.
     RouteLimit("public.status", "RATELIMIT_STATUS_PAGE"),
     RouteLimit("api.mission_contacts", "RATELIMIT_CONTACTS_API"),
-    # On top of the per-address throttle in tracker.auth.throttle: this one stops a single
+    # On top of the per-address throttle in tracker.accounts.login_throttle: this one stops a single
     # client trying many different addresses.
     RouteLimit("auth.login", "RATELIMIT_LOGIN", ("POST",)),
 )

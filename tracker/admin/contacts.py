@@ -6,14 +6,15 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from tracker.admin import audit
-from tracker.admin.blueprint import actor, bp, done, edited, refuse, row_or_404
+from tracker import audit
+from tracker.admin import bp
+from tracker.admin.common import actor, done, edited, refuse, row_or_404
 from tracker.admin.forms import ContactStateForm
 from tracker.admin.forms.people import ContactForm
-from tracker.admin.services import Refused
-from tracker.admin.services import contacts as service
 from tracker.extensions import db
+from tracker.missions import contact_changes
 from tracker.models import Contact, Inquiry
+from tracker.refusals import Refused
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
@@ -27,9 +28,9 @@ def contacts() -> ResponseReturnValue:
     if not form.validate():
         return render_contacts(form, contact, 422)
     if contact is None:
-        created = service.create_contact(db.session(), actor(), form.key.data, form.values())
+        created = contact_changes.create_contact(actor(), form.key.data, form.values())
         return done(f"Contact {created.name} created.", "admin.contacts")
-    changed = service.update_contact(db.session(), actor(), contact, form.values())
+    changed = contact_changes.update_contact(actor(), contact, form.values())
     message = "Saved." if changed else "Nothing to change."
     return done(message, "admin.contacts", edit=contact.id)
 
@@ -54,13 +55,13 @@ def contact_state() -> ResponseReturnValue:
 def change_state(contact: Contact, action: str) -> str:
     """Run the state change; return the message to flash."""
     if action == "deactivate":
-        found = service.deactivate_contact(db.session(), actor(), contact)
+        found = contact_changes.deactivate_contact(actor(), contact)
         linked = f" {len(found.users)} account(s) still answer as it." if found.users else ""
         return "{name} is deactivated: kept for its inquiries, offered nowhere new." + linked
     if action == "reactivate":
-        service.reactivate_contact(db.session(), actor(), contact)
+        contact_changes.reactivate_contact(actor(), contact)
         return "{name} is active again."
-    service.delete_contact(db.session(), actor(), contact)
+    contact_changes.delete_contact(actor(), contact)
     return "{name} is deleted."
 
 
@@ -77,7 +78,7 @@ def render_contacts(
         ).all()
     )
     rows = db.session.scalars(select(Contact).order_by(Contact.active.desc(), Contact.name)).all()
-    found = service.usage(db.session(), editing) if editing else None
+    found = contact_changes.usage(editing) if editing else None
     page = render_template(
         "admin/contacts.html",
         contacts=rows,
@@ -85,7 +86,7 @@ def render_contacts(
         form=form,
         editing=editing,
         usage=found,
-        why_not=service.why_not_deletable(editing, found) if editing and found else "",
+        why_not=contact_changes.why_not_deletable(editing, found) if editing and found else "",
         state_form=state_form,
         history=audit.history(editing) if editing else [],
     )

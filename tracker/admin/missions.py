@@ -6,14 +6,15 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker.admin import audit
-from tracker.admin.blueprint import actor, bp, done, edited, mission_or_404, refuse, row_or_404
+from tracker import audit
+from tracker.admin import bp
+from tracker.admin.common import actor, done, edited, mission_or_404, refuse, row_or_404
 from tracker.admin.forms import MOVES, MoveForm
 from tracker.admin.forms.missions import EventForm, MissionForm
-from tracker.admin.services import Refused
-from tracker.admin.services import missions as service
 from tracker.extensions import db
+from tracker.missions import mission_changes
 from tracker.models import Mission, MissionEvent
+from tracker.refusals import Refused
 
 
 @bp.get("/missions")
@@ -28,7 +29,7 @@ def new_mission() -> ResponseReturnValue:
     """Create a mission; its contacts, events and rules come next."""
     form = MissionForm()
     if form.validate_on_submit():
-        created = service.create_mission(db.session(), actor(), form.values())
+        created = mission_changes.create_mission(actor(), form.values())
         message = f"Mission {created.slug} created. Now add its events, contacts and rules."
         return done(message, "admin.mission", slug=created.slug)
     code = 422 if form.is_submitted() else 200
@@ -44,7 +45,7 @@ def mission(slug: str) -> ResponseReturnValue:
     form = MissionForm(mission=found)
     if form.validate():
         try:
-            changed = service.update_mission(db.session(), actor(), found, form.values())
+            changed = mission_changes.update_mission(actor(), found, form.values())
         except Refused as refused:
             refuse(form, refused, "slug")
         else:
@@ -55,7 +56,7 @@ def mission(slug: str) -> ResponseReturnValue:
 
 def render_mission(found: Mission, form: MissionForm, code: int = 200) -> ResponseReturnValue:
     """The details page, with the mission's audit trail."""
-    inquiries = service.inquiry_count(db.session(), found)
+    inquiries = mission_changes.inquiry_count(found)
     if inquiries:
         # Shown but not editable: the service would refuse a change anyway.
         form.slug.render_kw = form.reference_prefix.render_kw = {"readonly": True}
@@ -81,9 +82,9 @@ def events(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return render_events(found, form, event, 422)
     if event is None:
-        service.add_event(db.session(), actor(), found, form.values())
+        mission_changes.add_event(actor(), found, form.values())
         return done("Event added.", "admin.events", slug=slug)
-    changed = service.update_event(db.session(), actor(), found, event, form.values())
+    changed = mission_changes.update_event(actor(), found, event, form.values())
     return done("Event saved." if changed else "Nothing to change.", "admin.events", slug=slug)
 
 
@@ -96,10 +97,10 @@ def event_row(slug: str) -> ResponseReturnValue:
         return render_events(found, EventForm(formdata=None, mission=found), None, 422, form)
     event = row_or_404(MissionEvent, form.item_id, mission_id=found.id)
     if form.action.data == "remove":
-        service.remove_event(db.session(), actor(), found, event)
+        mission_changes.remove_event(actor(), found, event)
         return done(f"Event “{event.title}” removed.", "admin.events", slug=slug)
     try:
-        place = service.move_event(db.session(), actor(), found, event, MOVES[form.action.data])
+        place = mission_changes.move_event(actor(), found, event, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_events(found, EventForm(formdata=None, mission=found), None, 422, form)

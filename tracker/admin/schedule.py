@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from tracker.admin.blueprint import actor, bp, done, edited, mission_or_404, refuse, row_or_404
+from tracker.admin import bp
+from tracker.admin.common import actor, done, edited, mission_or_404, refuse, row_or_404
 from tracker.admin.forms import MOVES, MoveForm
 from tracker.admin.forms.schedule import AssignmentForm, PreviewForm, RuleForm
-from tracker.admin.services import Refused
-from tracker.admin.services import schedule as service
 from tracker.choices import Phase, RequestType, Topic
-from tracker.extensions import db
+from tracker.missions import schedule_changes
 from tracker.models import Mission, PhaseAssignment, RoutingRule
+from tracker.refusals import Refused
 
 
 @bp.route("/missions/<slug>/contacts", methods=["GET", "POST"])
@@ -24,7 +24,7 @@ def assignments(slug: str) -> ResponseReturnValue:
         return render_assignments(found, form, 422 if form.is_submitted() else 200)
     phase = Phase(form.phase.data)
     try:
-        service.add_assignment(db.session(), actor(), found, phase, form.chosen)
+        schedule_changes.add_assignment(actor(), found, phase, form.chosen)
     except Refused as refused:
         refuse(form, refused, "contact")
         return render_assignments(found, form, 422)
@@ -42,10 +42,10 @@ def assignment_row(slug: str) -> ResponseReturnValue:
     row = row_or_404(PhaseAssignment, form.item_id, mission_id=found.id)
     name, phase = row.contact.name, row.phase.label.lower()
     if form.action.data == "remove":
-        service.remove_assignment(db.session(), actor(), found, row)
+        schedule_changes.remove_assignment(actor(), found, row)
         return done(f"{name} no longer answers {phase}.", "admin.assignments", slug=slug)
     try:
-        place = service.move_assignment(db.session(), actor(), found, row, MOVES[form.action.data])
+        place = schedule_changes.move_assignment(actor(), found, row, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_assignments(found, AssignmentForm(formdata=None, mission=found), 422, form)
@@ -56,7 +56,7 @@ def render_assignments(
     found: Mission, form: AssignmentForm, code: int = 200, row_form: MoveForm | None = None
 ) -> ResponseReturnValue:
     """The three phase lists with their buttons, and the add form."""
-    lists = {phase: service.phase_list(found, phase) for phase in Phase}
+    lists = {phase: schedule_changes.phase_list(found, phase) for phase in Phase}
     page = render_template(
         "admin/assignments.html", mission=found, lists=lists, form=form, row_form=row_form
     )
@@ -75,9 +75,9 @@ def rules(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return render_rules(found, form, rule, 422)
     if rule is None:
-        service.add_rule(db.session(), actor(), found, form.values())
+        schedule_changes.add_rule(actor(), found, form.values())
         return done("Rule added at the end of the list.", "admin.rules", slug=slug)
-    changed = service.update_rule(db.session(), actor(), found, rule, form.values())
+    changed = schedule_changes.update_rule(actor(), found, rule, form.values())
     return done("Rule saved." if changed else "Nothing to change.", "admin.rules", slug=slug)
 
 
@@ -90,10 +90,10 @@ def rule_row(slug: str) -> ResponseReturnValue:
         return render_rules(found, blank_rule_form(), None, 422, row_form=form)
     rule = row_or_404(RoutingRule, form.item_id, mission_id=found.id)
     if form.action.data == "remove":
-        service.remove_rule(db.session(), actor(), found, rule)
+        schedule_changes.remove_rule(actor(), found, rule)
         return done("Rule removed.", "admin.rules", slug=slug)
     try:
-        place = service.move_rule(db.session(), actor(), found, rule, MOVES[form.action.data])
+        place = schedule_changes.move_rule(actor(), found, rule, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_rules(found, blank_rule_form(), None, 422, row_form=form)
@@ -107,7 +107,7 @@ def preview(slug: str) -> ResponseReturnValue:
     form = PreviewForm(formdata=request.args, mission=found)
     if not form.validate() or form.instant is None:
         return render_rules(found, blank_rule_form(), None, 422, preview_form=form)
-    result = service.preview_route(
+    result = schedule_changes.preview_route(
         found, form.instant, Topic(form.about.data), RequestType(form.request.data)
     )
     return render_rules(found, blank_rule_form(), None, preview_form=form, result=result)
@@ -127,7 +127,7 @@ def render_rules(
     code: int = 200,
     row_form: MoveForm | None = None,
     preview_form: PreviewForm | None = None,
-    result: service.Preview | None = None,
+    result: schedule_changes.Preview | None = None,
 ) -> ResponseReturnValue:
     """The rules with their buttons, the add or edit form, and the preview."""
     page = render_template(
@@ -138,6 +138,6 @@ def render_rules(
         row_form=row_form,
         preview_form=preview_form or PreviewForm(formdata=None, mission=found),
         result=result,
-        describe_rule=service.describe_rule,
+        describe_rule=schedule_changes.describe_rule,
     )
     return page, code

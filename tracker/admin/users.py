@@ -6,14 +6,15 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker.admin import audit
-from tracker.admin.blueprint import actor, bp, done, edited, refuse, row_or_404
+from tracker import audit
+from tracker.accounts import staff
+from tracker.admin import bp
+from tracker.admin.common import actor, done, edited, refuse, row_or_404
 from tracker.admin.forms import AccountStateForm
 from tracker.admin.forms.people import AccountForm, NewAccountForm
-from tracker.admin.services import Refused
-from tracker.admin.services import users as service
 from tracker.extensions import db
 from tracker.models import User
+from tracker.refusals import Refused
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -28,7 +29,7 @@ def users() -> ResponseReturnValue:
     form = AccountForm(user=user)
     if form.validate():
         try:
-            words = service.update_user(db.session(), actor(), user, form.values())
+            words = staff.update_user(actor(), user, form.values())
         except Refused as refused:
             refuse(form, refused, "role")
         else:
@@ -42,9 +43,7 @@ def create() -> ResponseReturnValue:
     form = NewAccountForm()
     if not form.validate():
         return render_users(form, None, 422)
-    created = service.create_user(
-        db.session(), actor(), form.email.data, form.password.data, form.values()
-    )
+    created = staff.create_user(actor(), form.email.data, form.password.data, form.values())
     return done(f"Account {created.email} created.", "admin.users")
 
 
@@ -66,9 +65,9 @@ def user_state() -> ResponseReturnValue:
 def change_state(user: User, action: str) -> str:
     """Run the state change; return the message to flash."""
     if action == "reactivate":
-        service.reactivate_user(db.session(), actor(), user)
+        staff.reactivate_user(actor(), user)
         return f"{user.email} can log in again."
-    still_open = service.deactivate_user(db.session(), actor(), user)
+    still_open = staff.deactivate_user(actor(), user)
     message = f"{user.email} is deactivated; every session of theirs has ended."
     if still_open:
         message += f" Reassign the {still_open} open inquiries still assigned to them."
@@ -90,6 +89,6 @@ def render_users(
         editing=editing,
         state_form=state_form,
         history=audit.history(editing) if editing else [],
-        open_assigned=service.open_assigned(db.session(), editing) if editing else 0,
+        open_assigned=staff.open_assigned(editing) if editing else 0,
     )
     return page, code

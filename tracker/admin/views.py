@@ -1,8 +1,4 @@
-"""/admin: the administration home, and the blueprint with every admin page on it.
-
-The pages live by area (missions.py, schedule.py, contacts.py, users.py), all on the one
-blueprint from blueprint.py; importing them here registers their routes.
-"""
+"""/admin: the administration home, with the latest changes."""
 
 from __future__ import annotations
 
@@ -10,16 +6,10 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from tracker.admin import audit
-from tracker.admin import contacts as _contacts  # noqa: F401  (routes on bp)
-from tracker.admin import missions as _missions  # noqa: F401  (routes on bp)
-from tracker.admin import schedule as _schedule  # noqa: F401  (routes on bp)
-from tracker.admin import users as _users  # noqa: F401  (routes on bp)
-from tracker.admin.blueprint import bp
+from tracker import audit
+from tracker.admin import bp
 from tracker.extensions import db
 from tracker.models import Contact, Mission, User
-
-__all__ = ["bp"]
 
 
 @bp.get("")

@@ -5,21 +5,19 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker import clock, phases, phones
+from tracker.api import bp
 from tracker.auth.policy import require_role
 from tracker.choices import Role, Topic
 from tracker.extensions import db
-from tracker.missions import queries
+from tracker.missions import lookups
 from tracker.models import Contact
-from tracker.stats import export as stats_export
-from tracker.stats import queries as stats_queries
+from tracker.stats import report_export, reporting
 from tracker.stats.scope import scope_from_args
-
-bp = Blueprint("api", __name__)
 
 API_TOPICS = {Topic.MISSION.value, Topic.OTHER_EXPERTS.value}
 # "+06:00" arrives as " 06:00" when a client forgets to encode "+" in the query string.
@@ -51,7 +49,7 @@ def contact_json(contact: Contact) -> dict[str, object]:
 @bp.get("/missions/<slug>/contacts")
 def mission_contacts(slug: str) -> ResponseReturnValue:
     """Whom to contact about a mission (or about other experts) at an instant."""
-    mission = queries.find_mission(slug)
+    mission = lookups.find_mission(slug)
     if mission is None:
         abort(404, description=f"There is no mission called {slug!r}.")
     raw_at = request.args.get("at")
@@ -60,7 +58,7 @@ def mission_contacts(slug: str) -> ResponseReturnValue:
     if topic not in API_TOPICS:
         abort(400, description="'topic' must be 'mission' or 'other_experts'")
     phase = phases.phase_at(mission, at)
-    contacts = queries.public_contacts(mission, phase, Topic(topic))
+    contacts = lookups.public_contacts(mission, phase, Topic(topic))
     return jsonify(
         mission=mission.slug,
         at=at.isoformat(),
@@ -84,6 +82,6 @@ def stats() -> ResponseReturnValue:
     """The managers' figures: ?mission=<slug>&from=<date>&to=<date> (no mission: all)."""
     now = clock.now()
     scope = scope_from_args(request.args, now)
-    report = stats_queries.build_report(scope, now)
+    report = reporting.build_report(scope, now)
     db.session.commit()  # the days counted into the rollup
-    return jsonify(stats_export.report_json(report))
+    return jsonify(report_export.report_json(report))

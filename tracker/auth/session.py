@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
-from tracker.auth import tokens
+from tracker.accounts import api_tokens
 from tracker.auth.policy import has_role, unauthenticated
 from tracker.choices import Role
 from tracker.extensions import db, login_manager
@@ -38,10 +38,10 @@ def load_user_from_token(request: Request) -> User | None:
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
         return None
-    record = tokens.verify(credential.strip())
+    record = api_tokens.verify(credential.strip())
     if record is None:
         return None
-    if tokens.record_use(record, clock.now()):
+    if api_tokens.record_use(record, clock.now()):
         note_use()
     return record.user
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from tracker import clock
-from tracker.auth import passwords, throttle
-from tracker.auth.accounts import find_user
+from tracker.accounts import login_throttle, passwords
+from tracker.accounts.staff import find_user
+from tracker.auth import bp
 from tracker.auth.forms import LoginForm
 from tracker.extensions import csrf, db
 from tracker.models import User
-
-bp = Blueprint("auth", __name__)
+from tracker.security import safe_next
 
 # One message for an unknown address, a wrong password and a deactivated account.
 WRONG = "Email or password is wrong."
@@ -68,18 +67,18 @@ def logout() -> ResponseReturnValue:
 def authenticate(email: str, password: str) -> User | Refusal:
     """The active account these credentials open, or why not; commits the attempt."""
     now = clock.now()
-    blocked = throttle.blocked_until(db.session(), email, now)
+    blocked = login_throttle.blocked_until(email, now)
     if blocked is not None:
         # Refused before any password check: guesses made during a block teach nothing.
         return Refusal(f"{TOO_MANY}. {try_again(blocked, now)}", 429)
     user = find_user(email)
     matches = passwords.verify_password(user.password_hash if user else None, password)
     if user is not None and user.active and matches:
-        throttle.clear(db.session(), email)
+        login_throttle.clear(email)
         user.last_login_at = now
         db.session.commit()
         return user
-    until = throttle.record_failure(db.session(), email, now)
+    until = login_throttle.record_failure(email, now)
     db.session.commit()
     if until is not None:
         return Refusal(f"{WRONG} {TOO_MANY}: {try_again(until, now).lower()}", 429)
@@ -93,15 +92,3 @@ def try_again(until: datetime, now: datetime) -> str:
         return f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
     minutes = math.ceil(seconds / 60)
     return f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    # Browsers drop tabs and newlines and read "\" as "/", so "/\t/evil.example" would
-    # become "//evil.example": refuse every control character and backslash outright.
-    if any(char < " " or char in "\\\x7f" for char in target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target

@@ -19,14 +19,24 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import clock
-from tracker.auth.policy import can_see_identity, require_role, signed_in_user
+from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import LANGUAGES, ResponseChannel, Role, Status
-from tracker.desk import forms, services
-from tracker.desk.blueprint import bp
+from tracker.desk import bp, forms
 from tracker.extensions import db
-from tracker.inquiries import clock as response_clock
-from tracker.inquiries import lifecycle
+from tracker.inquiries import (
+    assignment,
+    follow_ups,
+    freshness,
+    lifecycle,
+    referral,
+    response_clock,
+    responses,
+    sensitivity,
+    status_changes,
+    timeline,
+)
 from tracker.models import FollowUp, Inquiry, InquiryEvent
+from tracker.refusals import Refused
 
 Form = TypeVar("Form", bound=forms.ActionForm)
 
@@ -87,9 +97,9 @@ def render_page(
 ) -> ResponseReturnValue:
     """The inquiry page; ``submitted`` keeps what was typed, stamped with today's version."""
     viewer, now = officer(), clock.now()
-    identity_visible = can_see_identity(viewer, found)
+    identity_visible = sensitivity.can_see_identity(viewer, found)
     if found.sensitive and identity_visible:
-        services.record_identity_view(found, viewer, now)
+        sensitivity.record_identity_view(found, viewer, now)
         db.session.commit()
     page_forms = {name: cls.for_page(found, viewer, now) for name, cls in PAGE_FORMS.items()}
     if submitted is not None:
@@ -107,13 +117,13 @@ def render_page(
         if identity_visible
         else (lambda text: hide_identity(text, found)),
         clock_words=response_clock.describe(
-            services.clock_state(found), now, found.first_response_at
+            status_changes.clock_state(found), now, found.first_response_at
         ),
         timeline=sorted(found.events, key=lambda event: (event.at, event.id)),
         can_reopen=lifecycle.can_reopen(found.status),
         language=dict(LANGUAGES).get(found.language, found.language),
         country=Locale("en").territories.get(found.country or "", found.country),
-        actor_name=services.actor_name,
+        actor_name=timeline.actor_name,
         status_label=lambda value: Status(value).label,
     )
     return page, code
@@ -147,18 +157,18 @@ def perform(
     try:
         # Staleness first: a person fixing a typo on an outdated page must see the news.
         if form.opened_version is not None:
-            services.ensure_fresh(found, form.opened_version)
+            freshness.ensure_fresh(found, form.opened_version)
         if valid:
             done = action(found, form)
             db.session.commit()
     except StaleDataError:
         # A colleague's commit landed between our check and our write.
         db.session.rollback()
-        return conflict_page(found, form, services.stale_error(found))
-    except services.StaleInquiry as stale:
+        return conflict_page(found, form, freshness.stale_error(found))
+    except freshness.StaleInquiry as stale:
         db.session.rollback()
         return conflict_page(found, form, stale)
-    except (lifecycle.IllegalTransition, services.ActionRefused) as refused:
+    except Refused as refused:
         db.session.rollback()
         return refusal_page(found, form, refused)
     if not valid:
@@ -168,7 +178,7 @@ def perform(
 
 
 def conflict_page(
-    found: Inquiry, form: forms.ActionForm, stale: services.StaleInquiry
+    found: Inquiry, form: forms.ActionForm, stale: freshness.StaleInquiry
 ) -> ResponseReturnValue:
     """The page in its newer state, saying who changed it and when (in the viewer's zone)."""
     return render_page(found, form, 409, conflict=stale.message(officer().timezone))
@@ -188,7 +198,7 @@ def claim(reference: str) -> ResponseReturnValue:
     """Take the inquiry on oneself."""
 
     def act(found: Inquiry, form: forms.ClaimForm) -> str:
-        services.claim(found, officer(), clock.now())
+        assignment.claim(found, officer(), clock.now())
         return "You have this inquiry now."
 
     return perform(reference, forms.ClaimForm, act)
@@ -200,7 +210,7 @@ def assign(reference: str) -> ResponseReturnValue:
     """Give the inquiry to an officer."""
 
     def act(found: Inquiry, form: forms.AssignForm) -> str:
-        services.assign(found, officer(), clock.now(), to=form.chosen)
+        assignment.assign(found, officer(), clock.now(), to=form.chosen)
         return f"Assigned to {form.chosen.name}."
 
     return perform(reference, forms.AssignForm, act)
@@ -212,7 +222,7 @@ def status(reference: str) -> ResponseReturnValue:
     """Move the inquiry along its lifecycle."""
 
     def act(found: Inquiry, form: forms.StatusForm) -> str:
-        services.change_status(
+        status_changes.change_status(
             found, officer(), clock.now(), to=form.target, duplicate_of=form.original
         )
         return f"Status changed to “{form.target.label}”."
@@ -226,7 +236,7 @@ def reopen(reference: str) -> ResponseReturnValue:
     """Reopen a finished inquiry."""
 
     def act(found: Inquiry, form: forms.ReopenForm) -> str:
-        services.reopen(found, officer(), clock.now())
+        status_changes.reopen(found, officer(), clock.now())
         return "Reopened."
 
     return perform(reference, forms.ReopenForm, act)
@@ -238,7 +248,7 @@ def add_note(reference: str) -> ResponseReturnValue:
     """Keep an internal note."""
 
     def act(found: Inquiry, form: forms.NoteForm) -> str:
-        services.add_note(found, officer(), clock.now(), text=form.note.data)
+        responses.add_note(found, officer(), clock.now(), text=form.note.data)
         return "Note added."
 
     return perform(reference, forms.NoteForm, act)
@@ -251,7 +261,7 @@ def log_response(reference: str) -> ResponseReturnValue:
 
     def act(found: Inquiry, form: forms.ResponseForm) -> str:
         channel = ResponseChannel(form.channel.data)
-        services.log_response(found, officer(), clock.now(), channel=channel, said=form.said.data)
+        responses.log_response(found, officer(), clock.now(), channel=channel, said=form.said.data)
         return "Response logged."
 
     return perform(reference, forms.ResponseForm, act)
@@ -265,7 +275,7 @@ def schedule_follow_up(reference: str) -> ResponseReturnValue:
     def act(found: Inquiry, form: forms.FollowUpForm) -> str:
         # Set by the form's validation; the assert only narrows the type for mypy.
         assert form.due_at is not None  # nosec B101
-        services.schedule_follow_up(
+        follow_ups.schedule_follow_up(
             found, officer(), clock.now(), due_at=form.due_at, what=form.what.data
         )
         return "Follow-up scheduled."
@@ -282,7 +292,7 @@ def complete_follow_up(reference: str, follow_up_id: int) -> ResponseReturnValue
         follow_up = db.session.get(FollowUp, follow_up_id)
         if follow_up is None or follow_up.inquiry_id != found.id:
             abort(404, description="This follow-up does not exist.")
-        services.complete_follow_up(found, officer(), clock.now(), follow_up=follow_up)
+        follow_ups.complete_follow_up(found, officer(), clock.now(), follow_up=follow_up)
         return "Follow-up ticked off."
 
     return perform(reference, forms.FollowUpDoneForm, act)
@@ -294,7 +304,7 @@ def refer(reference: str) -> ResponseReturnValue:
     """Pass a misdirected inquiry on to another contact."""
 
     def act(found: Inquiry, form: forms.ReferForm) -> str:
-        services.refer(found, officer(), clock.now(), to=form.chosen, note=form.reason.data)
+        referral.refer(found, officer(), clock.now(), to=form.chosen, note=form.reason.data)
         return f"Referred to {form.chosen.name}."
 
     return perform(reference, forms.ReferForm, act)
@@ -306,7 +316,7 @@ def set_sensitive(reference: str) -> ResponseReturnValue:
     """Mark the journalist as at risk, or lift the mark."""
 
     def act(found: Inquiry, form: forms.SensitiveForm) -> str:
-        services.set_sensitive(found, officer(), clock.now(), sensitive=form.wanted)
+        sensitivity.set_sensitive(found, officer(), clock.now(), sensitive=form.wanted)
         if form.wanted:
             return "Marked sensitive: the journalist's identity is now hidden from other officers."
         return "Sensitive mark lifted."

@@ -11,9 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
 from tracker.choices import Phase
+from tracker.commands import commit
 from tracker.extensions import db
 from tracker.inquiries import importer
-from tracker.missions.queries import find_mission
+from tracker.missions.lookups import find_mission
 from tracker.models import Mission
 
 inquiries_cli = AppGroup("inquiries", help="Import inquiries from a CSV log.")
@@ -48,7 +49,7 @@ def import_command(file: Path, slug: str, dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
-        commit()
+        commit("import")
     for line in report:
         click.echo(line)
     if dry_run:
@@ -104,13 +105,3 @@ def summary_line(mission: Mission, done: list[importer.Imported]) -> str:
         f"{len(done)} {plural} into {mission.slug} as {references[0]} to {references[-1]}"
         f" ({by_phase})"
     )
-
-
-def commit() -> None:
-    """Commit, or roll back and report the database's refusal in one line."""
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise click.ClickException(f"the database refused the import: {reason}") from None

@@ -39,12 +39,11 @@ from tracker.choices import (
     RequestType,
     Status,
     Topic,
+    country_options,
 )
-from tracker.desk import services
 from tracker.extensions import db
-from tracker.inquiries import clock, intake, timeline
+from tracker.inquiries import intake, response_clock, status_changes, timeline
 from tracker.models import Inquiry, Mission
-from tracker.public.forms import country_options
 
 COLUMNS = (
     "received_at",
@@ -386,7 +385,7 @@ def respond(inquiry: Inquiry, at: datetime) -> None:
     """The first response: the clock stops, and the inquiry is in progress."""
     inquiry.first_response_at = at
     inquiry.status = Status.IN_PROGRESS
-    services.set_clock(inquiry, clock.stop(services.clock_state(inquiry)))
+    status_changes.set_clock(inquiry, response_clock.stop(status_changes.clock_state(inquiry)))
     timeline.record(
         inquiry, "response", "Responded (from the imported log)", at=at, public=True, first=True
     )
@@ -397,6 +396,6 @@ def close(inquiry: Inquiry, at: datetime) -> None:
     previous = inquiry.status
     inquiry.status = Status.CLOSED
     inquiry.closed_at = at
-    services.set_clock(inquiry, clock.stop(services.clock_state(inquiry)))
+    status_changes.set_clock(inquiry, response_clock.stop(status_changes.clock_state(inquiry)))
     moved: dict[str, Any] = {"from": previous.value, "to": Status.CLOSED.value}
     timeline.record(inquiry, "status", PUBLIC_STATUS[Status.CLOSED], at=at, public=True, **moved)

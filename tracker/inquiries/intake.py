@@ -1,7 +1,8 @@
 """Taking in an inquiry: phase, routing, reference, token, clock and timeline, in one go.
 
-Used by the public form now, and by the desk, the import and the API later, so every
-channel routes and numbers inquiries the same way. The caller owns the transaction.
+Used by the public form, the desk's call logging (``log_call``), the import and the demo,
+so every channel routes and numbers inquiries the same way. The caller owns the
+transaction.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from sqlalchemy import Table, bindparam, insert, update
 from tracker import phases, routing
 from tracker.choices import ActorType, Channel, MediaType, Phase, RequestType, Status, Topic
 from tracker.extensions import Base, db
-from tracker.inquiries import clock, tokens
+from tracker.inquiries import assignment, response_clock, status_tokens, timeline
 from tracker.mail import notices
-from tracker.missions import queries
-from tracker.models import Inquiry, InquiryEvent, Mission
+from tracker.missions import lookups
+from tracker.models import Inquiry, InquiryEvent, Mission, User
 
 
 @dataclass(frozen=True)
@@ -96,19 +97,19 @@ def receive(
     phase = phases.phase_at(mission, received_at)
     decision = decision or route(mission, request, phase)
     number = next_number(mission)
-    token = tokens.new_token()
+    token = status_tokens.new_token()
     values = {
         "mission_id": mission.id,
         "number": number,
         "reference": format_reference(mission.reference_prefix, number),
-        "status_token_hash": tokens.token_hash(token),
+        "status_token_hash": status_tokens.token_hash(token),
         "channel": channel,
         "received_at": received_at,
         "phase_at_receipt": phase,
         "status": Status.NEW,
         "routed_contact_id": decision.contact.id if decision.contact else None,
         "routing_reason": decision.reason,
-        "due_at": clock.due_at(
+        "due_at": response_clock.due_at(
             received_at, request.deadline, timedelta(minutes=mission.response_target_minutes)
         ),
         **vars(request),
@@ -123,23 +124,52 @@ def receive(
     # The acknowledgement carries the token in clear, which exists only here. Queued in
     # this transaction: the inquiry and its mail are committed together or not at all.
     # It names the contact as routing read it (no second query for the contact).
-    session = db.session()
-    notices.inquiry_received(session, inquiry, token, now=received_at, contact=decision.contact)
+    notices.inquiry_received(inquiry, token, now=received_at, contact=decision.contact)
     return Receipt(inquiry_id, values["reference"], token)
+
+
+def log_call(
+    mission: Mission,
+    request: JournalistRequest,
+    *,
+    channel: Channel,
+    received_at: datetime | None,
+    officer: User,
+    now: datetime,
+    take_it: bool,
+) -> Receipt:
+    """An inquiry that came by phone, email or in person, logged by ``officer``.
+
+    Received as of when it came in (``now`` when not given). Routed by the same rules as
+    the web form, unless the officer takes it on: then it is routed to their own contact
+    and assigned to them.
+    """
+    taken = None
+    if take_it and officer.contact is not None:
+        reason = f"taken by {officer.name} when logging the call"
+        taken = routing.Decision(lookups.contact_ref(officer.contact), reason)
+    receipt = receive(
+        mission, request, channel=channel, received_at=received_at or now, decision=taken
+    )
+    inquiry = receipt.inquiry
+    timeline.record(inquiry, "logged", f"Logged by {officer.name}", at=now, actor=officer)
+    if take_it:
+        assignment.claim(inquiry, officer, now)
+    return receipt
 
 
 def route(mission: Mission, request: JournalistRequest, phase: phases.Phase) -> routing.Decision:
     facts = routing.InquiryFacts(request.topic, phase, request.request_type)
-    rules = queries.rules_of(mission.id)
+    rules = lookups.rules_of(mission.id)
     # The phase lists are read only for a rule that hands the inquiry to them (the
     # fallback does); a rule naming its own contacts never looks at them.
     phase_contacts = (
-        queries.phase_contacts_of(mission.id) if routing.uses_phase_contacts(facts, rules) else {}
+        lookups.phase_contacts_of(mission.id) if routing.uses_phase_contacts(facts, rules) else {}
     )
     # Only a choice between contacts needs their open inquiries counted (a COUNT over the
     # whole table); a rule naming one contact, the usual case, needs no count at all.
     candidates = routing.candidates(facts, rules, phase_contacts)
-    load = queries.open_load({c.id for c in candidates}) if len(candidates) > 1 else {}
+    load = lookups.open_load({c.id for c in candidates}) if len(candidates) > 1 else {}
     return routing.route(facts, rules, phase_contacts, load)
 
 

@@ -9,9 +9,10 @@ finished. Pure: no Flask, no database. Every change of status goes through
 from __future__ import annotations
 
 from tracker.choices import OPEN_STATUSES, Status
+from tracker.refusals import Refused
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Refused):
     """A move the lifecycle does not allow; the message says why, for a person to read."""
 
 

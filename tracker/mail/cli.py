@@ -35,7 +35,7 @@ def send_command(loop: bool, interval: float) -> None:
     """Send the mail that is due, then exit (or go on with --loop)."""
     settings = SmtpSettings.from_config(current_app.config)
     if not settings.server:
-        waiting = outbox.waiting(db.session())
+        waiting = outbox.waiting()
         click.echo(
             f"MAIL_SERVER is not set: {waiting} mail(s) stay in the outbox "
             "(admins can read them at /admin/outbox)."
@@ -53,7 +53,6 @@ def send_round(settings: SmtpSettings, stop: threading.Event | None) -> Counter[
     """One round: send everything that is due (until ``stop``), over one connection."""
     with SmtpTransport(settings) as transport:
         return sender.send_due(
-            db.session(),
             transport,
             settings.sender,
             lambda: clock.now(),
@@ -87,7 +86,7 @@ def stop_on_signals() -> threading.Event:
 @outbox_cli.command("status")
 def status_command() -> None:
     """How many mails are in each state."""
-    for state, number in outbox.counts(db.session()).items():
+    for state, number in outbox.counts().items():
         click.echo(f"{state.value:10} {number}")
 
 
@@ -99,10 +98,10 @@ def retry_command(ids: tuple[int, ...], every: bool) -> None:
     if not ids and not every:
         raise click.UsageError("give the ids of failed mails, or --all")
     if ids:
-        unknown = set(ids) - outbox.failed_ids(db.session(), ids)
+        unknown = set(ids) - outbox.failed_ids(ids)
         if unknown:
             raise click.ClickException(f"not failed mail: {', '.join(map(str, sorted(unknown)))}")
-    count = outbox.requeue_failed(db.session(), clock.now(), None if every else ids)
+    count = outbox.requeue_failed(clock.now(), None if every else ids)
     db.session.commit()
     click.echo(f"{count} failed mail(s) queued again.")
 
@@ -110,7 +109,7 @@ def retry_command(ids: tuple[int, ...], every: bool) -> None:
 @reminders_cli.command("run")
 def reminders_command() -> None:
     """Queue deadline reminders and follow-up notices that are due (idempotent)."""
-    queued = reminders.run(db.session(), clock.now())
+    queued = reminders.run(clock.now())
     db.session.commit()
     click.echo(
         f"queued {queued.deadlines} deadline reminder(s), {queued.follow_ups} follow-up notice(s)"
@@ -120,6 +119,6 @@ def reminders_command() -> None:
 @digest_cli.command("send")
 def digest_command() -> None:
     """Queue today's digest for each manager (once a day); `outbox send` delivers it."""
-    queued = digest.queue_digests(db.session(), clock.now())
+    queued = digest.queue_digests(clock.now())
     db.session.commit()
     click.echo(f"queued {queued} digest(s)")

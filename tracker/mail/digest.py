@@ -13,9 +13,9 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
 
 from tracker.choices import OPEN_STATUSES, Status
+from tracker.extensions import db
 from tracker.formatting import in_zone
 from tracker.mail import messages, outbox, recipients
 from tracker.mail.notices import DIGEST
@@ -43,7 +43,7 @@ class Figures:
     undelivered_mail: int
 
 
-def figures(session: Session, now: datetime) -> Figures:
+def figures(now: datetime) -> Figures:
     """Count and list what managers need to know this morning."""
     since = now - PERIOD
     overdue = (
@@ -54,17 +54,17 @@ def figures(session: Session, now: datetime) -> Figures:
     return Figures(
         since=since,
         now=now,
-        received=count(session, Inquiry.received_at > since, Inquiry.received_at <= now),
-        first_responses=count(
-            session, Inquiry.first_response_at > since, Inquiry.first_response_at <= now
-        ),
-        open=count(session, Inquiry.status.in_(OPEN_STATUSES)),
-        unassigned=count(session, Inquiry.status == Status.NEW),
-        overdue_count=count(session, *overdue),
-        overdue=listed(session, select(Inquiry).where(*overdue).order_by(Inquiry.due_at)),
-        deadlines_soon=listed(session, deadlines_within(now, PERIOD)),
+        received=count(Inquiry.received_at > since, Inquiry.received_at <= now),
+        first_responses=count(Inquiry.first_response_at > since, Inquiry.first_response_at <= now),
+        open=count(Inquiry.status.in_(OPEN_STATUSES)),
+        unassigned=count(Inquiry.status == Status.NEW),
+        overdue_count=count(*overdue),
+        overdue=listed(select(Inquiry).where(*overdue).order_by(Inquiry.due_at)),
+        deadlines_soon=listed(deadlines_within(now, PERIOD)),
         undelivered_mail=int(
-            session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.FAILED))
+            db.session.scalar(
+                select(func.count()).where(OutboxMessage.status == OutboxStatus.FAILED)
+            )
             or 0
         ),
     )
@@ -84,32 +84,32 @@ def deadlines_within(now: datetime, span: timedelta) -> Select[Any]:
     )
 
 
-def count(session: Session, *conditions: ColumnElement[bool]) -> int:
+def count(*conditions: ColumnElement[bool]) -> int:
     """How many inquiries meet every condition."""
     statement = select(func.count()).select_from(Inquiry).where(*conditions)
-    return int(session.scalar(statement) or 0)
+    return int(db.session.scalar(statement) or 0)
 
 
-def listed(session: Session, statement: Select[Any]) -> list[Inquiry]:
+def listed(statement: Select[Any]) -> list[Inquiry]:
     """The first few rows of ``statement``."""
-    return list(session.scalars(statement.limit(LISTED)))
+    return list(db.session.scalars(statement.limit(LISTED)))
 
 
-def queue_digests(session: Session, now: datetime) -> int:
+def queue_digests(now: datetime) -> int:
     """Queue today's digest for every active manager who has not had it; how many."""
-    managers = recipients.managers(session)
+    managers = recipients.managers()
     if not managers:
         return 0
     wanted = {f"digest:{in_zone(now, m.timezone):%Y-%m-%d}:{m.id}": m for m in managers}
-    known = outbox.existing_keys(session, list(wanted))
+    known = outbox.existing_keys(list(wanted))
     todo = {key: manager for key, manager in wanted.items() if key not in known}
     if not todo:
         return 0
-    facts = figures(session, now)
-    return sum(queue_one(session, key, manager, facts) for key, manager in todo.items())
+    facts = figures(now)
+    return sum(queue_one(key, manager, facts) for key, manager in todo.items())
 
 
-def queue_one(session: Session, key: str, manager: User, facts: Figures) -> bool:
+def queue_one(key: str, manager: User, facts: Figures) -> bool:
     """Render the digest in ``manager``'s zone and queue it under ``key``."""
     message = messages.render(
         DIGEST,
@@ -117,9 +117,9 @@ def queue_one(session: Session, key: str, manager: User, facts: Figures) -> bool
         facts=facts,
         day=in_zone(facts.now, manager.timezone),
         queue_url=messages.external_url("queue.index"),
-        outbox_url=messages.external_url("outbox.index"),
+        outbox_url=messages.external_url("admin.outbox_page"),
         when=partial(messages.when, zone=manager.timezone),
     )
     return outbox.enqueue_once(
-        session, key=key, kind=DIGEST, to=manager.email, message=message, now=facts.now
+        key=key, kind=DIGEST, to=manager.email, message=message, now=facts.now
     )

@@ -11,7 +11,6 @@ from datetime import datetime
 from functools import lru_cache, partial
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from tracker.choices import Channel, RequestType, ResponseChannel
 from tracker.mail import messages, outbox, recipients, sealing
@@ -29,7 +28,6 @@ PRESS_CONFERENCE = "press-conference"
 
 
 def inquiry_received(
-    session: Session,
     inquiry: Inquiry,
     status_token: str,
     now: datetime,
@@ -45,10 +43,10 @@ def inquiry_received(
     if inquiry.channel is Channel.IMPORT:
         return
     # Read as plain rows: the intake has written what the session held (see there).
-    officers = recipients.addressees_for_new_inquiry(session, inquiry.routed_contact_id)
+    officers = recipients.addressees_for_new_inquiry(inquiry.routed_contact_id)
     mails = [acknowledgement(inquiry, status_token, contact)] if inquiry.email else []
     mails += [new_inquiry_notice(inquiry, officer) for officer in officers]
-    outbox.enqueue_all(session, mails, now=now, inquiry_id=inquiry.id)
+    outbox.enqueue_all(mails, now=now, inquiry_id=inquiry.id)
 
 
 def acknowledgement(inquiry: Inquiry, status_token: str, contact: ContactRef | None) -> outbox.Mail:
@@ -95,19 +93,18 @@ def new_inquiry_notice(inquiry: Inquiry, officer: recipients.Addressee) -> outbo
 
 
 def response_logged(
-    session: Session, inquiry: Inquiry, channel: ResponseChannel, *, first: bool, now: datetime
+    inquiry: Inquiry, channel: ResponseChannel, *, first: bool, now: datetime
 ) -> None:
     """A response was logged: confirm it to the journalist; drop stale deadline reminders."""
     if first:
         outbox.withdraw(
-            session,
             inquiry_id=inquiry.id,
             kinds=(DEADLINE_REMINDER,),
             reason="withdrawn: a response was logged",
             now=now,
         )
     if wants_response_notice(inquiry, channel):
-        queue_response_notice(session, inquiry, channel, now)
+        queue_response_notice(inquiry, channel, now)
 
 
 def wants_response_notice(inquiry: Inquiry, channel: ResponseChannel) -> bool:
@@ -119,9 +116,7 @@ def wants_response_notice(inquiry: Inquiry, channel: ResponseChannel) -> bool:
     return bool(inquiry.email) and channel is not ResponseChannel.EMAIL and not inquiry.sensitive
 
 
-def queue_response_notice(
-    session: Session, inquiry: Inquiry, channel: ResponseChannel, now: datetime
-) -> None:
+def queue_response_notice(inquiry: Inquiry, channel: ResponseChannel, now: datetime) -> None:
     """A short written record for the journalist: answered, how, and the reference."""
     mission = inquiry.mission
     language = messages.language_for(inquiry.language)
@@ -136,7 +131,7 @@ def queue_response_notice(
         when=partial(messages.when, zone=mission.timezone, language=language),
     )
     to = inquiry.email or ""
-    outbox.enqueue(session, kind=RESPONSE, to=to, message=message, now=now, inquiry=inquiry)
+    outbox.enqueue(kind=RESPONSE, to=to, message=message, now=now, inquiry=inquiry)
 
 
 def press_conference(events: list[MissionEvent]) -> MissionEvent | None:

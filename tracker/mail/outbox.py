@@ -27,9 +27,9 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, case, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Result
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from tracker.extensions import db
 from tracker.mail.messages import Rendered
 from tracker.models import Inquiry, OutboxMessage, OutboxStatus
 
@@ -87,7 +87,6 @@ CLAIMED_COLUMNS = (
 
 
 def enqueue(
-    session: Session,
     *,
     kind: str,
     to: str,
@@ -110,7 +109,7 @@ def enqueue(
         next_attempt_at=now,
         attempts=0,
     )
-    session.add(row)
+    db.session.add(row)
     return row
 
 
@@ -127,9 +126,7 @@ class Mail:
     sealed_secret: str | None = None
 
 
-def enqueue_all(
-    session: Session, mails: Sequence[Mail], *, now: datetime, inquiry_id: int | None
-) -> None:
+def enqueue_all(mails: Sequence[Mail], *, now: datetime, inquiry_id: int | None) -> None:
     """Queue several mails in one INSERT, as ``enqueue`` would one by one.
 
     No ORM object per mail: the inquiry form queues its mails with this, in the same
@@ -153,11 +150,10 @@ def enqueue_all(
         }
         for mail in mails
     ]
-    session.connection().execute(INSERT_MAILS, rows)
+    db.session.connection().execute(INSERT_MAILS, rows)
 
 
 def enqueue_once(
-    session: Session,
     *,
     key: str,
     kind: str,
@@ -171,7 +167,7 @@ def enqueue_once(
     INSERT … ON CONFLICT DO NOTHING on the unique dedupe_key, so two commands running at
     once cannot both queue it either.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(OutboxMessage)
         .values(
@@ -190,20 +186,18 @@ def enqueue_once(
         .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
         .returning(OutboxMessage.id)
     )
-    return session.execute(statement).scalar_one_or_none() is not None
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
-def existing_keys(session: Session, keys: Collection[str]) -> set[str]:
+def existing_keys(keys: Collection[str]) -> set[str]:
     """Which of these dedupe keys are already in the outbox."""
     if not keys:
         return set()
     statement = select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
-    return {key for key in session.scalars(statement) if key}
+    return {key for key in db.session.scalars(statement) if key}
 
 
-def withdraw(
-    session: Session, *, inquiry_id: int, kinds: Collection[str], reason: str, now: datetime
-) -> int:
+def withdraw(*, inquiry_id: int, kinds: Collection[str], reason: str, now: datetime) -> int:
     """Stop queued mail that is no longer true (a reminder after a response); how many.
 
     Only mail still waiting is withdrawn: a row being sent belongs to its sender.
@@ -218,13 +212,13 @@ def withdraw(
         .values(status=OutboxStatus.CANCELLED, last_error=f"{reason} ({now:%Y-%m-%d %H:%M} UTC)")
         .execution_options(synchronize_session=False)
     )
-    return rowcount(session.execute(statement))
+    return rowcount(db.session.execute(statement))
 
 
 # --- Delivery, one committed statement at a time --------------------------------------
 
 
-def claim_next(session: Session, now: datetime) -> Claimed | None:
+def claim_next(now: datetime) -> Claimed | None:
     """Take the next mail that is due (or whose sender died) and commit the attempt.
 
     One UPDATE whose subquery picks the row: PostgreSQL skips rows that another sender
@@ -257,12 +251,12 @@ def claim_next(session: Session, now: datetime) -> Claimed | None:
         .returning(*CLAIMED_COLUMNS)
         .execution_options(synchronize_session=False)
     )
-    row = session.execute(statement).one_or_none()
-    session.commit()
+    row = db.session.execute(statement).one_or_none()
+    db.session.commit()
     return None if row is None else Claimed(**row._asdict())
 
 
-def fail_abandoned(session: Session, now: datetime) -> int:
+def fail_abandoned(now: datetime) -> int:
     """Give up on mail whose last allowed attempt was interrupted (its sender died).
 
     Without this, a mail that kills its sender every time would stay in sending for ever.
@@ -277,12 +271,12 @@ def fail_abandoned(session: Session, now: datetime) -> int:
         .values(status=OutboxStatus.FAILED, last_error=INTERRUPTED)
         .execution_options(synchronize_session=False)
     )
-    count = rowcount(session.execute(statement))
-    session.commit()
+    count = rowcount(db.session.execute(statement))
+    db.session.commit()
     return count
 
 
-def mark_sent(session: Session, claimed: Claimed, now: datetime) -> bool:
+def mark_sent(claimed: Claimed, now: datetime) -> bool:
     """Record the delivery and drop the sealed secret.
 
     False when the row is no longer this sender's (its lease ran out and another sender
@@ -299,11 +293,11 @@ def mark_sent(session: Session, claimed: Claimed, now: datetime) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    return _commit_one(session, statement)
+    return _commit_one(statement)
 
 
 def mark_retry(
-    session: Session, claimed: Claimed, now: datetime, *, error: str, permanent: bool = False
+    claimed: Claimed, now: datetime, *, error: str, permanent: bool = False
 ) -> OutboxStatus:
     """Record a failed attempt: due again after the backoff, or failed for good."""
     delay = retry_delay(claimed.attempts)
@@ -319,7 +313,7 @@ def mark_retry(
         )
         .execution_options(synchronize_session=False)
     )
-    _commit_one(session, statement)
+    _commit_one(statement)
     return status
 
 
@@ -339,10 +333,10 @@ def holds(claimed: Claimed) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _commit_one(session: Session, statement: Executable) -> bool:
+def _commit_one(statement: Executable) -> bool:
     """Run one UPDATE of one row and commit it; whether the row matched."""
-    result = session.execute(statement)
-    session.commit()
+    result = db.session.execute(statement)
+    db.session.commit()
     return rowcount(result) == 1
 
 
@@ -354,12 +348,12 @@ def rowcount(result: Result[Any]) -> int:
 # --- Reading, for the admin page and the commands -------------------------------------
 
 
-def requeue_failed(session: Session, now: datetime, ids: Collection[int] | None = None) -> int:
+def requeue_failed(now: datetime, ids: Collection[int] | None = None) -> int:
     """Give failed mail a fresh set of attempts (after an outage longer than the retries)."""
     statement = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
     if ids is not None:
         statement = statement.where(OutboxMessage.id.in_(ids))
-    result = session.execute(
+    result = db.session.execute(
         statement.values(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now
         ).execution_options(synchronize_session=False)
@@ -367,24 +361,24 @@ def requeue_failed(session: Session, now: datetime, ids: Collection[int] | None 
     return rowcount(result)
 
 
-def failed_ids(session: Session, ids: Collection[int]) -> set[int]:
+def failed_ids(ids: Collection[int]) -> set[int]:
     """Which of these ids are failed mails."""
     statement = select(OutboxMessage.id).where(
         OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.FAILED
     )
-    return set(session.scalars(statement))
+    return set(db.session.scalars(statement))
 
 
-def counts(session: Session) -> dict[OutboxStatus, int]:
+def counts() -> dict[OutboxStatus, int]:
     """How many mails are in each status."""
-    rows = session.execute(
+    rows = db.session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     ).all()
     found = {status: count for status, count in rows}
     return {status: found.get(status, 0) for status in OutboxStatus}
 
 
-def waiting(session: Session) -> int:
+def waiting() -> int:
     """Mails not yet sent and not given up."""
     statement = select(func.count()).where(OutboxMessage.status.in_(WAITING))
-    return int(session.scalar(statement) or 0)
+    return int(db.session.scalar(statement) or 0)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
 
 from tracker.choices import Role
+from tracker.extensions import db
 from tracker.models import FollowUp, Inquiry, User
 
 # Who is told, as conditions on the accounts: read whole (reminders, the digest) or as the
@@ -20,21 +20,21 @@ LINKED_OFFICERS = select(User).where(*LINKED).order_by(User.id)
 ACTIVE_MANAGERS = select(User).where(*MANAGERS).order_by(User.id)
 
 
-def linked_officers(session: Session, contact_id: int | None) -> list[User]:
+def linked_officers(contact_id: int | None) -> list[User]:
     """The active accounts that answer as this public contact."""
     if contact_id is None:
         return []
-    return list(session.scalars(LINKED_OFFICERS, {"contact_id": contact_id}))
+    return list(db.session.scalars(LINKED_OFFICERS, {"contact_id": contact_id}))
 
 
-def managers(session: Session) -> list[User]:
+def managers() -> list[User]:
     """The active managers: they hear of what nobody else would."""
-    return list(session.scalars(ACTIVE_MANAGERS))
+    return list(db.session.scalars(ACTIVE_MANAGERS))
 
 
-def for_new_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
+def for_new_inquiry(inquiry: Inquiry) -> list[User]:
     """The routed contact's officers or, when the contact has no account, the managers."""
-    return linked_officers(session, inquiry.routed_contact_id) or managers(session)
+    return linked_officers(inquiry.routed_contact_id) or managers()
 
 
 @dataclass(frozen=True)
@@ -54,40 +54,36 @@ LINKED_ADDRESSEES = select(*ADDRESSEE_COLUMNS).where(*LINKED).order_by(User.id)
 MANAGER_ADDRESSEES = select(*ADDRESSEE_COLUMNS).where(*MANAGERS).order_by(User.id)
 
 
-def addressees_for_new_inquiry(session: Session, contact_id: int | None) -> list[Addressee]:
+def addressees_for_new_inquiry(contact_id: int | None) -> list[Addressee]:
     """``for_new_inquiry``'s accounts, as plain values, for an inquiry routed to
     ``contact_id``: its officers or, when the contact has no account, the managers.
 
     Plain statements do not flush: the caller writes what it holds first (the intake does).
     """
     linked = (
-        read_addressees(session, LINKED_ADDRESSEES, contact_id=contact_id)
-        if contact_id is not None
-        else []
+        read_addressees(LINKED_ADDRESSEES, contact_id=contact_id) if contact_id is not None else []
     )
-    return linked or read_addressees(session, MANAGER_ADDRESSEES)
+    return linked or read_addressees(MANAGER_ADDRESSEES)
 
 
-def read_addressees(
-    session: Session, statement: Select[*tuple[Any, ...]], **params: Any
-) -> list[Addressee]:
-    rows = session.connection().execute(statement, params)
+def read_addressees(statement: Select[*tuple[Any, ...]], **params: Any) -> list[Addressee]:
+    rows = db.session.connection().execute(statement, params)
     return [Addressee(row.name, row.email, row.timezone, row.contact_id) for row in rows]
 
 
-def for_inquiry(session: Session, inquiry: Inquiry) -> list[User]:
+def for_inquiry(inquiry: Inquiry) -> list[User]:
     """Whoever handles the inquiry now: its assignee, else as for a new inquiry."""
     assignee = inquiry.assignee
     if assignee is not None and assignee.active:
         return [assignee]
-    return for_new_inquiry(session, inquiry)
+    return for_new_inquiry(inquiry)
 
 
-def for_follow_up(session: Session, follow_up: FollowUp) -> list[User]:
+def for_follow_up(follow_up: FollowUp) -> list[User]:
     """The inquiry's assignee, else whoever planned the follow-up, else as for the inquiry."""
     inquiry = follow_up.inquiry
     if inquiry.assignee is not None and inquiry.assignee.active:
         return [inquiry.assignee]
     if follow_up.created_by is not None and follow_up.created_by.active:
         return [follow_up.created_by]
-    return for_new_inquiry(session, inquiry)
+    return for_new_inquiry(inquiry)

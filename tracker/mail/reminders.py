@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.choices import OPEN_STATUSES, Status
+from tracker.extensions import db
 from tracker.mail import messages, outbox, recipients
 from tracker.mail.notices import DEADLINE_REMINDER, FOLLOW_UP_DUE
 from tracker.models import FollowUp, Inquiry, User
@@ -33,12 +34,12 @@ class Queued:
     follow_ups: int
 
 
-def run(session: Session, now: datetime) -> Queued:
+def run(now: datetime) -> Queued:
     """Queue every reminder that is due at ``now`` and not queued before."""
-    return Queued(queue_deadline_reminders(session, now), queue_follow_up_notices(session, now))
+    return Queued(queue_deadline_reminders(now), queue_follow_up_notices(now))
 
 
-def deadlines_near(session: Session, now: datetime) -> list[Inquiry]:
+def deadlines_near(now: datetime) -> list[Inquiry]:
     """Open inquiries with no response whose deadline falls in the next two hours."""
     statement = (
         select(Inquiry)
@@ -50,20 +51,20 @@ def deadlines_near(session: Session, now: datetime) -> list[Inquiry]:
         )
         .order_by(Inquiry.deadline, Inquiry.id)
     )
-    return list(session.scalars(statement))
+    return list(db.session.scalars(statement))
 
 
-def queue_deadline_reminders(session: Session, now: datetime) -> int:
+def queue_deadline_reminders(now: datetime) -> int:
     """One reminder per inquiry, deadline and officer."""
     wanted = [
         Reminder(f"deadline:{i.id}:{stamp(i.deadline)}:{officer.id}", DEADLINE_REMINDER, i, officer)
-        for i in deadlines_near(session, now)
-        for officer in recipients.for_inquiry(session, i)
+        for i in deadlines_near(now)
+        for officer in recipients.for_inquiry(i)
     ]
-    return queue(session, wanted, now)
+    return queue(wanted, now)
 
 
-def follow_ups_due(session: Session, now: datetime) -> list[FollowUp]:
+def follow_ups_due(now: datetime) -> list[FollowUp]:
     """Follow-ups not ticked off whose time has come."""
     statement = (
         select(FollowUp)
@@ -71,10 +72,10 @@ def follow_ups_due(session: Session, now: datetime) -> list[FollowUp]:
         .options(joinedload(FollowUp.inquiry))
         .order_by(FollowUp.due_at, FollowUp.id)
     )
-    return list(session.scalars(statement))
+    return list(db.session.scalars(statement))
 
 
-def queue_follow_up_notices(session: Session, now: datetime) -> int:
+def queue_follow_up_notices(now: datetime) -> int:
     """One notice per follow-up and officer."""
     wanted = [
         Reminder(
@@ -84,10 +85,10 @@ def queue_follow_up_notices(session: Session, now: datetime) -> int:
             officer,
             f,
         )
-        for f in follow_ups_due(session, now)
-        for officer in recipients.for_follow_up(session, f)
+        for f in follow_ups_due(now)
+        for officer in recipients.for_follow_up(f)
     ]
-    return queue(session, wanted, now)
+    return queue(wanted, now)
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,16 @@ class Reminder:
     follow_up: FollowUp | None = None
 
 
-def queue(session: Session, wanted: list[Reminder], now: datetime) -> int:
+def queue(wanted: list[Reminder], now: datetime) -> int:
     """Queue the reminders not queued before; how many were new."""
     # Overdue follow-ups stay due run after run: skip rendering the ones already queued.
-    known = outbox.existing_keys(session, [r.key for r in wanted])
+    known = outbox.existing_keys([r.key for r in wanted])
     queued = 0
     for reminder in wanted:
         if reminder.key in known:
             continue
         message = officer_message(reminder, now)
         queued += outbox.enqueue_once(
-            session,
             key=reminder.key,
             kind=reminder.kind,
             to=reminder.officer.email,

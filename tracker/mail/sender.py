@@ -14,8 +14,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy.orm import Session
-
 from tracker.mail import outbox
 from tracker.mail.messages import build_email, message_id_for
 from tracker.mail.sealing import CannotUnseal, Sealer
@@ -33,7 +31,6 @@ class Transport(Protocol):
 
 
 def send_due(
-    session: Session,
     transport: Transport,
     sender: str,
     now: Clock,
@@ -48,19 +45,19 @@ def send_due(
     "server_unavailable" when the round stopped for that reason.
     """
     outcomes: Counter[str] = Counter()
-    abandoned = outbox.fail_abandoned(session, now())
+    abandoned = outbox.fail_abandoned(now())
     if abandoned:
         outcomes["failed"] += abandoned
     while stop is None or not stop.is_set():
-        claimed = outbox.claim_next(session, now())
+        claimed = outbox.claim_next(now())
         if claimed is None:
             break
         try:
-            outcomes[deliver(session, transport, sender, claimed, now, sealer)] += 1
+            outcomes[deliver(transport, sender, claimed, now, sealer)] += 1
         except ServerUnavailable as error:
             # Not this mail's fault, but it counts as an attempt: the server may never be
             # reachable from here, and the mail must not wait in the outbox for ever.
-            status = outbox.mark_retry(session, claimed, now(), error=str(error))
+            status = outbox.mark_retry(claimed, now(), error=str(error))
             outcomes["retry" if status is OutboxStatus.PENDING else "failed"] += 1
             outcomes[SERVER_UNAVAILABLE] = 1
             break
@@ -68,7 +65,6 @@ def send_due(
 
 
 def deliver(
-    session: Session,
     transport: Transport,
     sender: str,
     claimed: outbox.Claimed,
@@ -83,7 +79,7 @@ def deliver(
         text = sealer.fill(claimed.body_text, claimed.sealed_secret)
         html = sealer.fill(claimed.body_html, claimed.sealed_secret)
     except CannotUnseal as error:
-        outbox.mark_retry(session, claimed, now(), error=str(error), permanent=True)
+        outbox.mark_retry(claimed, now(), error=str(error), permanent=True)
         return "failed"
     email = build_email(
         sender=sender,
@@ -96,11 +92,9 @@ def deliver(
     try:
         transport.send(email)
     except Rejected as error:
-        status = outbox.mark_retry(
-            session, claimed, now(), error=str(error), permanent=error.permanent
-        )
+        status = outbox.mark_retry(claimed, now(), error=str(error), permanent=error.permanent)
         return "failed" if status is OutboxStatus.FAILED else "retry"
-    if not outbox.mark_sent(session, claimed, now()):
+    if not outbox.mark_sent(claimed, now()):
         log.warning("outbox %s: sent, but another sender had taken it over", claimed.id)
     return "sent"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock, phases
+from tracker.commands import commit
 from tracker.extensions import db
 from tracker.missions.spec import MissionFileError, parse_mission_file
 from tracker.missions.sync import apply_spec
@@ -26,15 +26,11 @@ def load_command(files: tuple[Path, ...]) -> None:
     All files are loaded in one transaction: if one is bad, none is loaded.
     """
     try:
-        results = [apply_spec(db.session(), parse_mission_file(path)) for path in files]
-        db.session.commit()
+        results = [apply_spec(parse_mission_file(path)) for path in files]
     except MissionFileError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        reason = getattr(error, "orig", error)
-        raise click.ClickException(f"the database refused the mission: {reason}") from None
+    commit("mission")
     for mission, outcome in results:
         click.echo(f"{mission.slug}: {outcome.value}")
 

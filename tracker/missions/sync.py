@@ -13,9 +13,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from tracker.choices import Phase
+from tracker.extensions import db
 from tracker.missions.spec import ContactSpec, EventSpec, MissionSpec, RuleSpec
 from tracker.models import (
     Contact,
@@ -33,22 +33,24 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-def apply_spec(session: Session, spec: MissionSpec) -> tuple[Mission, Outcome]:
+def apply_spec(spec: MissionSpec) -> tuple[Mission, Outcome]:
     """Bring the database in line with ``spec``; say whether anything changed."""
     # No autoflush: every change stays pending until the end, where it is counted.
-    with session.no_autoflush:
-        contacts = {c.key: upsert_contact(session, c) for c in spec.contacts}
-        mission = session.scalar(select(Mission).where(Mission.slug == spec.slug))
+    with db.session.no_autoflush:
+        contacts = {c.key: upsert_contact(c) for c in spec.contacts}
+        mission = db.session.scalar(select(Mission).where(Mission.slug == spec.slug))
         created = mission is None
         if mission is None:
             mission = Mission(slug=spec.slug)
-            session.add(mission)
+            db.session.add(mission)
         set_fields(mission, spec)
         sync_events(mission, spec.events)
         sync_assignments(mission, spec.phases.by_phase(), contacts)
         sync_rules(mission, spec.routing, contacts)
         changed = (
-            session.new or session.deleted or any(session.is_modified(row) for row in session.dirty)
+            db.session.new
+            or db.session.deleted
+            or any(db.session.is_modified(row) for row in db.session.dirty)
         )
     if created:
         return mission, Outcome.CREATED
@@ -85,11 +87,11 @@ def assign_changed(row: object, values: Mapping[str, object]) -> None:
             setattr(row, name, value)
 
 
-def upsert_contact(session: Session, spec: ContactSpec) -> Contact:
-    contact = session.scalar(select(Contact).where(Contact.key == spec.key))
+def upsert_contact(spec: ContactSpec) -> Contact:
+    contact = db.session.scalar(select(Contact).where(Contact.key == spec.key))
     if contact is None:
         contact = Contact(key=spec.key)
-        session.add(contact)
+        db.session.add(contact)
     assign_changed(
         contact,
         {

@@ -1,7 +1,7 @@
 """The typed models, one module per part of the domain."""
 
 # The SQLite search index has no model; importing it hooks its creation to create_all.
-from tracker.models import search as search_index  # noqa: F401
+from tracker.models import search_index  # noqa: F401
 from tracker.models.audit import AuditEvent
 from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (

@@ -18,6 +18,11 @@ def new_session_nonce() -> str:
     return secrets.token_hex(16)
 
 
+# The zone a new account shows times in until its owner or an admin changes it: the
+# Geneva office's.
+HOME_TIMEZONE = "Europe/Zurich"
+
+
 class User(Base):
     """A person of the press office; inquiries are assigned to users."""
 
@@ -33,7 +38,7 @@ class User(Base):
     # session and remember-me cookie of this user.
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce)
     # The zone this person reads times in (timeline, queue, follow-ups).
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Zurich")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=HOME_TIMEZONE)
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,8 +23,8 @@ from datetime import datetime
 
 from markupsafe import escape
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
 
+from tracker.extensions import db
 from tracker.mail.notices import DIGEST
 from tracker.models import Inquiry, InquiryEvent, OutboxMessage, OutboxStatus
 
@@ -36,10 +36,10 @@ FREE_TEXT_DETAILS = ("text",)
 CANCELLED_REASON = "Withdrawn: the journalist's personal data was anonymised."
 
 
-def anonymise(session: Session, inquiry: Inquiry, now: datetime) -> None:
+def anonymise(inquiry: Inquiry, now: datetime) -> None:
     """Blank ``inquiry``'s personal data in place; the caller commits."""
-    mails = mails_about(session, inquiry)
-    scrub_digests(session, inquiry)
+    mails = mails_about(inquiry)
+    scrub_digests(inquiry)
     scrub_mails(mails, inquiry.email)
     scrub_events(inquiry.events)
     for follow_up in inquiry.follow_ups:
@@ -79,7 +79,7 @@ def scrub_events(events: Iterable[InquiryEvent]) -> None:
             event.summary = prefix
 
 
-def mails_about(session: Session, inquiry: Inquiry) -> list[OutboxMessage]:
+def mails_about(inquiry: Inquiry) -> list[OutboxMessage]:
     """The mails linked to the inquiry, and those to the journalist's address linked to
     no inquiry. A mail about another of their inquiries (perhaps still open) belongs to
     that one, and waits until it is anonymised."""
@@ -90,7 +90,7 @@ def mails_about(session: Session, inquiry: Inquiry) -> list[OutboxMessage]:
             func.lower(OutboxMessage.to_address) == inquiry.email.lower(),
         )
         condition = or_(condition, unlinked)
-    return list(session.scalars(select(OutboxMessage).where(condition)))
+    return list(db.session.scalars(select(OutboxMessage).where(condition)))
 
 
 def scrub_mails(mails: Iterable[OutboxMessage], journalist_email: str | None) -> None:
@@ -107,12 +107,12 @@ def scrub_mails(mails: Iterable[OutboxMessage], journalist_email: str | None) ->
             mail.to_address = ANONYMISED
 
 
-def scrub_digests(session: Session, inquiry: Inquiry) -> None:
+def scrub_digests(inquiry: Inquiry) -> None:
     """Blank the quotes of the inquiry's subject in the managers' digests that list it."""
     subject = inquiry.subject
     if not subject or subject == ANONYMISED:
         return
-    digests = session.scalars(
+    digests = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.kind == DIGEST, OutboxMessage.body_text.contains(inquiry.reference)
         )

@@ -8,9 +8,9 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock, phones
+from tracker.commands import commit
 from tracker.extensions import db
 from tracker.privacy import operations, wipe
 
@@ -59,15 +59,6 @@ def inquiries(count: int) -> str:
     return f"{count} inquiry" if count == 1 else f"{count} inquiries"
 
 
-def commit() -> None:
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise click.ClickException(f"the database refused the change: {reason}") from None
-
-
 def wipe_old_versions() -> None:
     """Once the anonymisation is committed: its rows' old versions out of the files.
 
@@ -91,7 +82,7 @@ def purge_command(dry_run: bool, by: str | None) -> None:
     A mission keeps its journalists' data for its retention_months (default 24) after
     its last day. Open inquiries are never purged. Statistics are unchanged.
     """
-    result = operations.purge(db.session(), clock.now(), run_by=operator(by), dry_run=dry_run)
+    result = operations.purge(clock.now(), run_by=operator(by), dry_run=dry_run)
     # A dry run changed nothing but its own record, which is kept too.
     commit()
     if not dry_run:
@@ -112,7 +103,6 @@ def purge_command(dry_run: bool, by: str | None) -> None:
 def export_command(email: str | None, phone: str | None, by: str | None) -> None:
     """Print as JSON everything held about the journalist with this EMAIL (or --phone)."""
     data, _ = operations.export(
-        db.session(),
         journalist(email, phone),
         clock.now(),
         run_by=operator(by),
@@ -134,14 +124,13 @@ def erase_command(
     """Anonymise every inquiry of the journalist with this EMAIL (or --phone), open ones
     included."""
     who = journalist(email, phone)
-    found = [inquiry.reference for inquiry in operations.given_by(db.session(), who)]
+    found = [inquiry.reference for inquiry in operations.given_by(who)]
     if found and not dry_run and not yes:
         click.confirm(
             f"Anonymise {inquiries(len(found))} ({', '.join(found)})? This cannot be undone",
             abort=True,
         )
     result = operations.erase(
-        db.session(),
         who,
         clock.now(),
         run_by=operator(by),
@@ -167,7 +156,7 @@ def erase_command(
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 def runs_command(limit: int) -> None:
     """List the latest privacy runs, newest first."""
-    for run in operations.recent_runs(db.session(), limit):
+    for run in operations.recent_runs(limit):
         dry = " (dry run)" if run.dry_run else ""
         click.echo(
             f"{run.at.isoformat(timespec='seconds')}\t{run.kind.value}{dry}\t{run.run_by}"

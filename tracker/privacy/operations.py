@@ -14,17 +14,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from tracker.choices import OPEN_STATUSES
+from tracker.extensions import db
 from tracker.models import (
     Inquiry,
     Mission,
     OutboxMessage,
     PrivacyRun,
     PrivacyRunKind,
+    search_index,
 )
-from tracker.models import search as search_index
 from tracker.privacy.anonymise import anonymise
 from tracker.privacy.retention import retention_ends_at
 from tracker.privacy.serialise import inquiry_record, mail_record
@@ -80,9 +81,9 @@ class Journalist:
         return email_hash(self.email if self.email is not None else f"tel:{self.phone}", secret_key)
 
 
-def due_for_purge(session: Session, now: datetime) -> list[Inquiry]:
+def due_for_purge(now: datetime) -> list[Inquiry]:
     """Closed inquiries not yet anonymised whose mission's retention ended before ``now``."""
-    missions = session.scalars(select(Mission)).all()
+    missions = db.session.scalars(select(Mission)).all()
     past = [mission.id for mission in missions if retention_ends_at(mission) <= now]
     if not past:
         return []
@@ -96,20 +97,20 @@ def due_for_purge(session: Session, now: datetime) -> list[Inquiry]:
         .options(*WITH_HISTORY)
         .order_by(Inquiry.mission_id, Inquiry.number)
     )
-    return list(session.scalars(statement))
+    return list(db.session.scalars(statement))
 
 
-def purge(session: Session, now: datetime, *, run_by: str, dry_run: bool) -> RunResult:
+def purge(now: datetime, *, run_by: str, dry_run: bool) -> RunResult:
     """Anonymise every closed inquiry past its mission's retention."""
-    found = due_for_purge(session, now)
+    found = due_for_purge(now)
     if not dry_run:
-        anonymise_all(session, found, now)
+        anonymise_all(found, now)
     references = [inquiry.reference for inquiry in found]
-    run = record(session, PrivacyRunKind.PURGE, now, run_by, dry_run, references)
+    run = record(PrivacyRunKind.PURGE, now, run_by, dry_run, references)
     return RunResult(references, run)
 
 
-def given_by(session: Session, journalist: Journalist) -> list[Inquiry]:
+def given_by(journalist: Journalist) -> list[Inquiry]:
     """Every inquiry given under the journalist's address (whatever its case) or number,
     oldest first."""
     statement = (
@@ -118,47 +119,44 @@ def given_by(session: Session, journalist: Journalist) -> list[Inquiry]:
         .options(*WITH_HISTORY)
         .order_by(Inquiry.received_at, Inquiry.id)
     )
-    return list(session.scalars(statement))
+    return list(db.session.scalars(statement))
 
 
 def export(
-    session: Session, journalist: Journalist, now: datetime, *, run_by: str, secret_key: str
+    journalist: Journalist, now: datetime, *, run_by: str, secret_key: str
 ) -> tuple[dict[str, Any], PrivacyRun]:
     """Everything held about the journalist, as JSON-ready data."""
-    inquiries = given_by(session, journalist)
+    inquiries = given_by(journalist)
     data = {
         ("email" if journalist.email is not None else "phone"): journalist.label,
         "exported_at": now.isoformat(),
         "inquiries": [inquiry_record(inquiry) for inquiry in inquiries],
-        "mails": [mail_record(mail) for mail in mails_to(session, journalist, inquiries)],
+        "mails": [mail_record(mail) for mail in mails_to(journalist, inquiries)],
     }
     references = [inquiry.reference for inquiry in inquiries]
     hashed = journalist.hashed(secret_key)
-    run = record(session, PrivacyRunKind.EXPORT, now, run_by, False, references, hashed)
+    run = record(PrivacyRunKind.EXPORT, now, run_by, False, references, hashed)
     return data, run
 
 
-def mails_to(
-    session: Session, journalist: Journalist, inquiries: list[Inquiry]
-) -> list[OutboxMessage]:
+def mails_to(journalist: Journalist, inquiries: list[Inquiry]) -> list[OutboxMessage]:
     """The mails sent to the journalist: all those to their address; named by a phone
     number, those about their inquiries that went to the address each inquiry gave."""
     in_order = (OutboxMessage.created_at, OutboxMessage.id)
     if journalist.email is not None:
         address = journalist.email.strip().lower()
         statement = select(OutboxMessage).where(func.lower(OutboxMessage.to_address) == address)
-        return list(session.scalars(statement.order_by(*in_order)))
+        return list(db.session.scalars(statement.order_by(*in_order)))
     addresses = {inquiry.id: inquiry.email.lower() for inquiry in inquiries if inquiry.email}
     about_them = select(OutboxMessage).where(OutboxMessage.inquiry_id.in_(addresses))
     return [
         mail
-        for mail in session.scalars(about_them.order_by(*in_order))
+        for mail in db.session.scalars(about_them.order_by(*in_order))
         if mail.to_address.lower() == addresses.get(mail.inquiry_id or 0)
     ]
 
 
 def erase(
-    session: Session,
     journalist: Journalist,
     now: datetime,
     *,
@@ -167,27 +165,26 @@ def erase(
     dry_run: bool,
 ) -> RunResult:
     """Anonymise every inquiry of this journalist, open ones too: the journalist asked."""
-    found = given_by(session, journalist)
+    found = given_by(journalist)
     if not dry_run:
-        anonymise_all(session, found, now)
+        anonymise_all(found, now)
     references = [inquiry.reference for inquiry in found]
     hashed = journalist.hashed(secret_key)
-    run = record(session, PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)
+    run = record(PrivacyRunKind.ERASE, now, run_by, dry_run, references, hashed)
     return RunResult(references, run)
 
 
-def anonymise_all(session: Session, inquiries: list[Inquiry], now: datetime) -> None:
+def anonymise_all(inquiries: list[Inquiry], now: datetime) -> None:
     """Anonymise ``inquiries``, then merge the search index so their old text is gone from
-    it. Only when there were some: the merge rewrites the whole index (9 s at a million
+    it. Only when there were some: the merge rewrites the whole index (seconds at a million
     inquiries), which a daily purge with nothing due should not pay."""
     for inquiry in inquiries:
-        anonymise(session, inquiry, now)
+        anonymise(inquiry, now)
     if inquiries:
-        search_index.forget_erased(session)
+        search_index.forget_erased()
 
 
 def record(
-    session: Session,
     kind: PrivacyRunKind,
     now: datetime,
     run_by: str,
@@ -204,10 +201,10 @@ def record(
         inquiry_count=len(references),
         details={"references": references},
     )
-    session.add(run)
+    db.session.add(run)
     return run
 
 
-def recent_runs(session: Session, limit: int = 20) -> list[PrivacyRun]:
+def recent_runs(limit: int = 20) -> list[PrivacyRun]:
     statement = select(PrivacyRun).order_by(PrivacyRun.at.desc(), PrivacyRun.id.desc())
-    return list(session.scalars(statement.limit(limit)))
+    return list(db.session.scalars(statement.limit(limit)))

@@ -7,11 +7,9 @@ language of the request); the desk's "log a call" form reuses it and reads it in
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -20,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker import phones
-from tracker.choices import LANGUAGES, MediaType, RequestType, Topic
+from tracker.choices import LANGUAGES, MediaType, RequestType, Topic, country_options, zone_options
 from tracker.formatting import page_language
 from tracker.forms import Form
 from tracker.inputs import NoNul
@@ -32,23 +30,6 @@ DEADLINE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-@cache
-def country_options(locale: str = "en") -> list[tuple[str, str]]:
-    """Countries by name in ``locale``. Babel names them; phonenumbers' regions are the
-    list, which leaves out Babel's non-countries ("Europe", "World") and lets us check
-    phones. Sorted by code point after case folding: right for English and Russian; the
-    Kazakh letters (Ә, Қ, Ң …) come after Я, as no collation library is installed."""
-    names = Locale.parse(locale).territories
-    codes = phones.supported_regions() & set(names)
-    return sorted(((code, names[code]) for code in codes), key=lambda o: o[1].casefold())
-
-
-@cache
-def zone_options() -> list[tuple[str, str]]:
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [(zone, zone.replace("_", " ")) for zone in [*zones, "UTC"]]
 
 
 def select_choices(options: list[tuple[str, str]]) -> list[SelectChoice]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -19,21 +18,20 @@ from sqlalchemy import select
 from tracker import clock, inputs, phases
 from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
-from tracker.inquiries import intake, tokens
-from tracker.missions import queries
+from tracker.inquiries import intake, status_tokens
+from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission
 from tracker.privacy import retention
-from tracker.public import labels
+from tracker.public import bp, labels
 from tracker.public.calendar import mission_calendar
 from tracker.public.forms import InquiryForm
 
-bp = Blueprint("public", __name__)
 # Phase, topic and request-type labels in the page's language, for the public templates.
 bp.add_app_template_global(labels.label, "public_label")
 
 
 def mission_or_404(slug: str) -> Mission:
-    mission = queries.find_mission(slug)
+    mission = lookups.find_mission(slug)
     if mission is None:
         abort(404, description=gettext("There is no mission called “%(slug)s”.", slug=slug))
     return mission
@@ -43,7 +41,7 @@ def mission_or_404(slug: str) -> Mission:
 def index() -> ResponseReturnValue:
     """Missions: current first, then upcoming, then past."""
     now = clock.now()
-    return render_template("public/index.html", groups=queries.missions_by_timing(now), now=now)
+    return render_template("public/index.html", groups=lookups.missions_by_timing(now), now=now)
 
 
 @bp.get("/missions/<slug>")
@@ -57,9 +55,9 @@ def mission(slug: str) -> ResponseReturnValue:
         mission=found,
         now=now,
         phase=phase,
-        contacts_now=queries.public_contacts(found, phase, Topic.MISSION),
-        other_experts=queries.public_contacts(found, phase, Topic.OTHER_EXPERTS),
-        schedule=queries.schedule(found),
+        contacts_now=lookups.public_contacts(found, phase, Topic.MISSION),
+        other_experts=lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS),
+        schedule=lookups.schedule(found),
     )
 
 
@@ -116,7 +114,7 @@ def prefill_from_link(form: InquiryForm) -> None:
 def status(token: str) -> ResponseReturnValue:
     """The journalist's private view of their inquiry: only what is public."""
     inquiry = db.session.scalar(
-        select(Inquiry).where(Inquiry.status_token_hash == tokens.token_hash(token))
+        select(Inquiry).where(Inquiry.status_token_hash == status_tokens.token_hash(token))
     )
     if inquiry is None:
         message = gettext("This status link is not known. Check that it was copied whole.")

@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional
 
 from tracker.choices import MediaType, Phase, RequestType, Status
 from tracker.forms import Form
-from tracker.queue.queries import Filters
+from tracker.queue.listing import Filters
 
 ANY = SelectChoice("", "Any")
 UNASSIGNED = "none"

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker import clock
+from tracker import clock, phases
 from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
 from tracker.formatting import page_language
+from tracker.inquiries import handover
+from tracker.inquiries.bulk import assign_all, set_status_all
 from tracker.models import Inquiry, Mission, User
-from tracker.queue import bulk_actions, handover, queries
-from tracker.queue.blueprint import bp
+from tracker.queue import bp, listing
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
 from tracker.queue.rows import row_views
+from tracker.refusals import Refused
 
 PAGE_SIZE = 50
 
@@ -36,20 +41,20 @@ def filter_form() -> FilterForm:
     )
 
 
-def current_viewer() -> queries.Viewer:
+def current_viewer() -> listing.Viewer:
     now = clock.now()
     user = signed_in_user()
     # Every date on the page is shown in the viewer's zone: keep it out of ZoneInfo's
     # eviction (see held_zone), which the missions' zones would otherwise cause.
-    queries.held_zone(user.timezone)
-    return queries.Viewer(user, now, queries.handover_pairs(user, now))
+    phases.held_zone(user.timezone)
+    return listing.Viewer(user, now, handover.handover_pairs(user, now))
 
 
-def chosen_tab() -> queries.Tab:
+def chosen_tab() -> listing.Tab:
     try:
-        return queries.Tab(request.args.get("tab", queries.Tab.NEEDS_ACTION.value))
+        return listing.Tab(request.args.get("tab", listing.Tab.NEEDS_ACTION.value))
     except ValueError:
-        return queries.Tab.NEEDS_ACTION
+        return listing.Tab.NEEDS_ACTION
 
 
 @bp.get("")
@@ -62,13 +67,13 @@ def index() -> ResponseReturnValue:
     viewer = current_viewer()
     tab = chosen_tab()
     after = request.args.get("after", type=int)
-    page = queries.queue_page(tab, viewer, filters, after=after, size=PAGE_SIZE)
+    page = listing.queue_page(tab, viewer, filters, after=after, size=PAGE_SIZE)
     return render_template(
         "queue/index.html",
         form=form,
         tab=tab,
-        tabs=list(queries.Tab),
-        counts=queries.tab_counts(viewer, filters),
+        tabs=list(listing.Tab),
+        counts=listing.tab_counts(viewer, filters),
         page=page,
         # One url_for for the page, not one per row: building URLs was a good part of a
         # row's cost.
@@ -92,18 +97,12 @@ def take_over() -> ResponseReturnValue:
     form = HandoverForm()
     if not form.validate_on_submit():
         flash("The form expired; please try again.", "error")
-        return redirect(url_for(".index", tab=queries.Tab.HANDOVER.value))
-    viewer = current_viewer()
-    statement = select(Inquiry).where(queries.handover_condition())
-    if form.scope.data != "all":
-        statement = statement.where(Inquiry.id.in_(form.ids.data or []))
-    values = queries.parameters(viewer, queries.Filters())
-    inquiries = db.session.scalars(statement, values).all()
-    for inquiry in inquiries:
-        handover.take_over(inquiry, viewer.user, viewer.now)
+        return redirect(url_for(".index", tab=listing.Tab.HANDOVER.value))
+    ticked = None if form.scope.data == "all" else (form.ids.data or [])
+    taken = handover.take_over_waiting(signed_in_user(), clock.now(), ticked)
     db.session.commit()
-    flash(f"You took over {len(inquiries)} inquiries.", "success")
-    return redirect(url_for(".index", tab=queries.Tab.HANDOVER.value))
+    flash(f"You took over {taken} inquiries.", "success")
+    return redirect(url_for(".index", tab=listing.Tab.HANDOVER.value))
 
 
 @bp.post("/bulk")
@@ -118,8 +117,8 @@ def bulk() -> ResponseReturnValue:
     viewer = current_viewer()
     inquiries = db.session.scalars(select(Inquiry).where(Inquiry.id.in_(form.ids.data))).all()
     try:
-        done, refused = bulk_actions.apply(form, inquiries, viewer.user, viewer.now)
-    except bulk_actions.BulkError as error:
+        done, refused = apply_bulk(form, inquiries, viewer.user, viewer.now)
+    except Refused as error:
         flash(str(error), "error")
         return back
     db.session.commit()
@@ -127,3 +126,15 @@ def bulk() -> ResponseReturnValue:
     for reason in refused:
         flash(reason, "error")
     return back
+
+
+def apply_bulk(
+    form: BulkForm, inquiries: Sequence[Inquiry], actor: User, now: datetime
+) -> tuple[int, list[str]]:
+    """The form's action on every ticked inquiry: how many went through, why others not."""
+    if form.action.data == "assign":
+        assignee_id = int(form.assignee.data) if (form.assignee.data or "").isdigit() else None
+        return assign_all(inquiries, actor, now, assignee_id=assignee_id)
+    if form.action.data == "status":
+        return set_status_all(inquiries, actor, now, status=form.status.data)
+    raise Refused("Choose an action.")

@@ -14,7 +14,7 @@ from typing import TypeVar
 from markupsafe import Markup, escape
 
 from tracker.choices import Labelled
-from tracker.stats.queries import AGE_BANDS, Report
+from tracker.stats.reporting import AGE_BANDS, Report
 from tracker.stats.tallies import Tally
 
 Term = TypeVar("Term", bound=Labelled)

@@ -1,8 +1,8 @@
 """``flask --app tracker stats count``: count every changed day into the rollup now.
 
 After an upgrade the rollup holds no day yet, and the first report of each scope would
-count its days inside a web request: for the whole office about 6 s at 100,000
-inquiries and a minute at a million, longer than a worker's timeout. Run once after
+count its days inside a web request: for the whole office at 100,000s of inquiries,
+longer than a worker's timeout (figures in docs/performance.md). Run once after
 ``flask db upgrade`` (or from cron after a big import); it is safe at any time and
 counts only the days that changed.
 """

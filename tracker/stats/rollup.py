@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker import sql
 from tracker.choices import Phase
 from tracker.extensions import db
 from tracker.models import Inquiry
@@ -45,7 +46,6 @@ from tracker.models.stats import (
     stats_days,
     stats_scope_outlets,
 )
-from tracker.stats import sql
 from tracker.stats.cube import DIMENSIONS, Cube
 from tracker.stats.percentiles import ResponseTimes, pack, summarise, unpack
 from tracker.stats.scope import Scope

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import phases
 from tracker.extensions import db
-from tracker.missions import queries as missions
+from tracker.missions import lookups
 from tracker.models import Mission
 
 # Dates outside these are typing mistakes, and would overflow the arithmetic near year 9999.
@@ -59,7 +59,7 @@ class Scope:
 
 def current_mission(now: datetime) -> Mission | None:
     """The mission under way now, else the next one, else the most recent one."""
-    groups = missions.missions_by_timing(now)
+    groups = lookups.missions_by_timing(now)
     for group in (groups.current, groups.upcoming, groups.past):
         if group:
             return group[0]
@@ -117,7 +117,7 @@ def parse_day(args: MultiDict[str, str], name: str) -> date | None:
 def scope_from_args(args: MultiDict[str, str], now: datetime) -> Scope:
     """The API's ``mission``, ``from`` and ``to``; 404 for an unknown mission, 400 for dates."""
     slug = args.get("mission", "").strip()
-    mission = missions.find_mission(slug) if slug else None
+    mission = lookups.find_mission(slug) if slug else None
     if slug and mission is None:
         abort(404, description=f"There is no mission called {slug!r}.")
     first, last = parse_day(args, "from"), parse_day(args, "to")

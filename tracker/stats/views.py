@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -14,11 +14,9 @@ from tracker.choices import Role
 from tracker.csvsafe import csv_rows
 from tracker.extensions import db
 from tracker.models import Mission
-from tracker.stats import charts, export, queries
+from tracker.stats import bp, charts, report_export, reporting
 from tracker.stats.forms import ALL_MISSIONS, StatsForm
 from tracker.stats.scope import Scope, current_mission
-
-bp = Blueprint("stats", __name__)
 
 
 def stats_form() -> StatsForm:
@@ -52,7 +50,7 @@ def index() -> ResponseReturnValue:
     if not form.validate():
         return render_template("stats/index.html", form=form, report=None), 400
     now = clock.now()
-    report = queries.build_report(form.scope(now), now)
+    report = reporting.build_report(form.scope(now), now)
     # Keeps the days the report counted into the rollup, and frees the write lock.
     db.session.commit()
     return render_template(
@@ -80,9 +78,9 @@ def export_csv() -> ResponseReturnValue:
     scope = form.scope(now)
 
     def lines() -> Iterator[str]:
-        report = queries.build_report(scope, now)
+        report = reporting.build_report(scope, now)
         db.session.commit()  # the days counted into the rollup
-        yield from csv_rows(export.csv_records(report))
+        yield from csv_rows(report_export.csv_records(report))
 
     return Response(
         stream_with_context(lines()),

@@ -12,13 +12,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from tracker.admin.forms import SpecRule, blank_to_none, lines, options, parse_day, strip
-from tracker.admin.services.missions import EventValues, MissionValues
+from tracker.choices import zone_options
 from tracker.extensions import db
 from tracker.forms import Form
+from tracker.missions.mission_changes import EventValues, MissionValues
 from tracker.missions.spec import EventSpec, MissionSpec
 from tracker.models import Mission, MissionEvent
 from tracker.privacy.retention import DEFAULT_RETENTION_MONTHS
-from tracker.public.forms import parse_local_time, zone_options
+from tracker.public.forms import parse_local_time
 
 SLUG_RULE = "Lower-case letters, digits and dashes, starting with a letter or digit (at most 80)."
 TARGET_RULE = SpecRule(

@@ -14,18 +14,18 @@ from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import phones
+from tracker.accounts import passwords
+from tracker.accounts.staff import AccountValues
 from tracker.admin.forms import SpecRule, blank_to_none, lines, options, strip
 from tracker.admin.forms.missions import SLUG_RULE
 from tracker.admin.forms.schedule import active_contacts, contact_label
-from tracker.admin.services.contacts import ContactValues
-from tracker.admin.services.users import AccountValues
-from tracker.auth import passwords
-from tracker.choices import LANGUAGES, Role
+from tracker.choices import LANGUAGES, Role, zone_options
 from tracker.extensions import db
 from tracker.forms import Form
+from tracker.missions.contact_changes import ContactValues
 from tracker.missions.spec import ContactSpec
 from tracker.models import Contact, User
-from tracker.public.forms import zone_options
+from tracker.models.users import HOME_TIMEZONE
 
 ZONES = [value for value, _ in zone_options()]
 
@@ -153,7 +153,7 @@ class AccountForm(Form):
         "Reads times in",
         choices=options(zone_options()),
         validate_choice=False,
-        default="Europe/Zurich",
+        default=HOME_TIMEZONE,
         validators=[AnyOf(ZONES, message="Choose a time zone from the list.")],
     )
 

@@ -11,10 +11,10 @@ from wtforms.validators import AnyOf, InputRequired
 from wtforms.validators import ValidationError as FieldError
 
 from tracker.admin.forms import options, strip
-from tracker.admin.services.schedule import RuleValues
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 from tracker.extensions import db
 from tracker.forms import Form
+from tracker.missions.schedule_changes import RuleValues
 from tracker.models import Contact, Mission, RoutingRule
 from tracker.public.forms import parse_local_time
 

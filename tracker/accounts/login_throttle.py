@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
+from tracker.extensions import db
 from tracker.models import LoginThrottle
 
 # A person mistyping gets this many tries before any wait.
@@ -39,17 +39,17 @@ def block_for(failures: int) -> timedelta | None:
     return min(FIRST_BLOCK * 2 ** min(extra - 1, 16), LONGEST_BLOCK)
 
 
-def blocked_until(session: Session, email: str, now: datetime) -> datetime | None:
+def blocked_until(email: str, now: datetime) -> datetime | None:
     """The end of the address's current block, or None when it may try now."""
-    row = session.get(LoginThrottle, throttle_key(email))
+    row = db.session.get(LoginThrottle, throttle_key(email))
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return None
     return row.blocked_until
 
 
-def record_failure(session: Session, email: str, now: datetime) -> datetime | None:
+def record_failure(email: str, now: datetime) -> datetime | None:
     """Count a failed login for the address; return the end of the block it earns, if any."""
-    row = locked_row(session, throttle_key(email), now)
+    row = locked_row(throttle_key(email), now)
     if now - row.last_failed_at > FORGET_AFTER:
         row.failures = 0
     row.failures += 1
@@ -59,23 +59,23 @@ def record_failure(session: Session, email: str, now: datetime) -> datetime | No
     return row.blocked_until
 
 
-def clear(session: Session, email: str) -> None:
+def clear(email: str) -> None:
     """Forget the address's failures (after a successful login)."""
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == throttle_key(email)))
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == throttle_key(email)))
 
 
-def locked_row(session: Session, key: str, now: datetime) -> LoginThrottle:
+def locked_row(key: str, now: datetime) -> LoginThrottle:
     """The address's row, created if missing and locked against concurrent failures.
 
     Insert-or-nothing, then SELECT ... FOR UPDATE: two workers failing the same address
     at once neither collide on the primary key nor lose one of the counts.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
+    db.session.execute(
         insert(LoginThrottle)
         .values(key=key, failures=0, last_failed_at=now)
         .on_conflict_do_nothing(index_elements=["key"])
     )
     query = select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+    return db.session.scalars(query.execution_options(populate_existing=True)).one()

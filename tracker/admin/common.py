@@ -1,31 +1,19 @@
-"""The admin blueprint and what its views share: the guard, the actor, commit-and-redirect."""
+"""What the admin pages share: the actor, the rows they edit, commit-and-redirect."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask.typing import ResponseReturnValue
+from flask import abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from tracker.admin.services import Refused
-from tracker.auth.policy import require_role, signed_in_user
-from tracker.choices import Role
+from tracker.auth.policy import signed_in_user
 from tracker.extensions import db
 from tracker.models import Mission
-
-bp = Blueprint("admin", __name__)
-
-
-@bp.before_request
-@require_role(Role.ADMIN)
-def admins_only() -> ResponseReturnValue | None:
-    """Every admin page is for admins: guarded once, so a new page cannot forget it."""
-    return None
-
+from tracker.refusals import Refused
 
 actor = signed_in_user
 

@@ -1,16 +1,29 @@
-"""Accounts of the press office: create, change role and contact, deactivate."""
+"""Accounts of the press office: find, create, change role and contact, deactivate.
+
+The admin pages and the ``users`` commands both come through here, so both are audited
+and refused alike. ``actor`` is the admin acting, or None for the command line (the
+system, run by whoever operates the server): the rules that protect an admin from
+themself apply to a person only, the others to both.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from tracker.admin.services import Refused, apply_changes, record
-from tracker.auth import passwords
+from tracker.accounts import passwords
+from tracker.audit import apply_changes, record
 from tracker.choices import OPEN_STATUSES, Role
+from tracker.extensions import db
 from tracker.models import Contact, Inquiry, User
+from tracker.refusals import Refused
+
+
+def find_user(email: str) -> User | None:
+    """The account with this address, ignoring case and surrounding spaces."""
+    query = select(User).where(func.lower(User.email) == email.strip().lower())
+    return db.session.scalars(query.order_by(User.id)).first()
 
 
 @dataclass(frozen=True)
@@ -23,9 +36,7 @@ class AccountValues:
     timezone: str
 
 
-def create_user(
-    session: Session, actor: User, email: str, password: str, values: AccountValues
-) -> User:
+def create_user(actor: User | None, email: str, password: str, values: AccountValues) -> User:
     """A new active account; ``password`` must already have passed the password rule."""
     user = User(
         email=email,
@@ -35,15 +46,15 @@ def create_user(
         timezone=values.timezone,
         password_hash=passwords.hash_password(password),
     )
-    session.add(user)
+    db.session.add(user)
     summary = f"Created account {email} ({values.role.label})"
-    record(session, actor, "created", user, summary, {"email": email, **account_details(values)})
+    record(actor, "created", user, summary, {"email": email, **account_details(values)})
     return user
 
 
-def update_user(session: Session, actor: User, user: User, values: AccountValues) -> list[str]:
+def update_user(actor: User | None, user: User, values: AccountValues) -> list[str]:
     """Change name, role, linked contact or zone; return what changed, in words."""
-    if user.id == actor.id and values.role != user.role:
+    if is_self(actor, user) and values.role != user.role:
         # The last admin could otherwise lock everyone out; another admin can do it.
         raise Refused("You cannot change your own role: ask another admin.", "role")
     old_contact = user.contact
@@ -56,7 +67,7 @@ def update_user(session: Session, actor: User, user: User, values: AccountValues
     if not changed:
         return []
     words = [describe_change(name, old, new) for name, (old, new) in changed.items()]
-    record(session, actor, "updated", user, f"{user.email}: {'; '.join(words)}", changed)
+    record(actor, "updated", user, f"{user.email}: {'; '.join(words)}", changed)
     return words
 
 
@@ -69,35 +80,40 @@ def describe_change(name: str, old: object, new: object) -> str:
     return f"{name} from {shown(old)} to {shown(new)}"
 
 
-def deactivate_user(session: Session, actor: User, user: User) -> int:
+def deactivate_user(actor: User | None, user: User) -> int:
     """Stop an account's logins and end its sessions; return its open assigned inquiries."""
-    if user.id == actor.id:
+    if is_self(actor, user):
         raise Refused("You cannot deactivate your own account: ask another admin.")
     if not user.active:
         raise Refused(f"{user.email} is already deactivated.")
     user.active = False
     # A new session nonce also voids the remember-me cookies already handed out.
     user.end_all_sessions()
-    still_open = open_assigned(session, user)
+    still_open = open_assigned(user)
     summary = f"Deactivated account {user.email}; its sessions ended"
-    record(session, actor, "deactivated", user, summary, {"open_assigned": still_open})
+    record(actor, "deactivated", user, summary, {"open_assigned": still_open})
     return still_open
 
 
-def reactivate_user(session: Session, actor: User, user: User) -> None:
+def reactivate_user(actor: User | None, user: User) -> None:
     """Let a deactivated account log in again (with its old password)."""
     if user.active:
         raise Refused(f"{user.email} is already active.")
     user.active = True
-    record(session, actor, "reactivated", user, f"Reactivated account {user.email}")
+    record(actor, "reactivated", user, f"Reactivated account {user.email}")
 
 
-def open_assigned(session: Session, user: User) -> int:
+def is_self(actor: User | None, user: User) -> bool:
+    """Whether a person is acting on their own account."""
+    return actor is not None and actor.id == user.id
+
+
+def open_assigned(user: User) -> int:
     """How many open inquiries are assigned to ``user``."""
     query = select(func.count()).where(
         Inquiry.assignee_id == user.id, Inquiry.status.in_(OPEN_STATUSES)
     )
-    return session.scalar(query) or 0
+    return db.session.scalar(query) or 0
 
 
 def account_details(values: AccountValues) -> dict[str, object]:

@@ -7,11 +7,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from tracker.admin.services import Refused, apply_changes, move, record, renumber
+from tracker.audit import apply_changes, record
+from tracker.extensions import db
+from tracker.missions.ordering import move, renumber
 from tracker.missions.sync import local_instant
 from tracker.models import Inquiry, Mission, MissionEvent, User
+from tracker.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -51,25 +53,23 @@ class EventValues:
     description: str | None
 
 
-def inquiry_count(session: Session, mission: Mission) -> int:
+def inquiry_count(mission: Mission) -> int:
     """How many inquiries the mission has received."""
     query = select(func.count()).select_from(Inquiry).where(Inquiry.mission_id == mission.id)
-    return session.scalar(query) or 0
+    return db.session.scalar(query) or 0
 
 
-def create_mission(session: Session, actor: User, values: MissionValues) -> Mission:
+def create_mission(actor: User, values: MissionValues) -> Mission:
     """A new mission, with no contacts or rules yet (its phase contacts answer)."""
     mission = Mission(**asdict(values))
-    session.add(mission)
-    record(session, actor, "created", mission, f"Created mission {values.slug}", asdict(values))
+    db.session.add(mission)
+    record(actor, "created", mission, f"Created mission {values.slug}", asdict(values))
     return mission
 
 
-def update_mission(
-    session: Session, actor: User, mission: Mission, values: MissionValues
-) -> list[str]:
+def update_mission(actor: User, mission: Mission, values: MissionValues) -> list[str]:
     """Change a mission's fields; return the names of those that changed."""
-    guard_identity(session, mission, values)
+    guard_identity(mission, values)
     old_zone = mission.timezone
     changed = apply_changes(mission, asdict(values))
     if not changed:
@@ -77,15 +77,15 @@ def update_mission(
     if "timezone" in changed:
         keep_local_times(mission, old_zone)
     names = ", ".join(name.replace("_", " ") for name in changed)
-    record(session, actor, "updated", mission, f"Changed {names} of {mission.slug}", changed)
+    record(actor, "updated", mission, f"Changed {names} of {mission.slug}", changed)
     return list(changed)
 
 
-def guard_identity(session: Session, mission: Mission, values: MissionValues) -> None:
+def guard_identity(mission: Mission, values: MissionValues) -> None:
     """Slug and prefix are in published addresses and handed-out references: frozen once used."""
     if values.slug == mission.slug and values.reference_prefix == mission.reference_prefix:
         return
-    count = inquiry_count(session, mission)
+    count = inquiry_count(mission)
     if not count:
         return
     noun = "inquiry" if count == 1 else "inquiries"
@@ -119,44 +119,38 @@ def event_fields(mission: Mission, values: EventValues) -> dict[str, object]:
     return fields
 
 
-def add_event(session: Session, actor: User, mission: Mission, values: EventValues) -> MissionEvent:
+def add_event(actor: User, mission: Mission, values: EventValues) -> MissionEvent:
     """Append an event to the mission's list."""
     event = MissionEvent(position=len(mission.events), **event_fields(mission, values))
     mission.events.append(event)
-    session.flush()
+    db.session.flush()
     summary = f"Added event “{values.title}” to {mission.slug}"
-    record(
-        session, actor, "event_added", mission, summary, {"event_id": event.id, **asdict(values)}
-    )
+    record(actor, "event_added", mission, summary, {"event_id": event.id, **asdict(values)})
     return event
 
 
-def update_event(
-    session: Session, actor: User, mission: Mission, event: MissionEvent, values: EventValues
-) -> bool:
+def update_event(actor: User, mission: Mission, event: MissionEvent, values: EventValues) -> bool:
     """Change an event; False when nothing differed."""
     changed = apply_changes(event, event_fields(mission, values))
     if not changed:
         return False
     summary = f"Changed event “{event.title}” of {mission.slug}"
-    record(session, actor, "event_updated", mission, summary, {"event_id": event.id, **changed})
+    record(actor, "event_updated", mission, summary, {"event_id": event.id, **changed})
     return True
 
 
-def move_event(
-    session: Session, actor: User, mission: Mission, event: MissionEvent, step: int
-) -> int:
+def move_event(actor: User, mission: Mission, event: MissionEvent, step: int) -> int:
     """Move an event up or down the mission's list; return its new 1-based place."""
     place = move(mission.events, event, step) + 1
     summary = f"Moved event “{event.title}” of {mission.slug} to place {place}"
-    record(session, actor, "event_moved", mission, summary, {"event_id": event.id, "place": place})
+    record(actor, "event_moved", mission, summary, {"event_id": event.id, "place": place})
     return place
 
 
-def remove_event(session: Session, actor: User, mission: Mission, event: MissionEvent) -> None:
+def remove_event(actor: User, mission: Mission, event: MissionEvent) -> None:
     """Delete an event and close the gap in the order."""
     mission.events.remove(event)
     renumber(sorted(mission.events, key=lambda e: e.position))
     details = {"event_id": event.id, "kind": event.kind, "title": event.title}
     summary = f"Removed event “{event.title}” from {mission.slug}"
-    record(session, actor, "event_removed", mission, summary, details)
+    record(actor, "event_removed", mission, summary, details)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from tracker.admin.services import Refused, apply_changes, record
+from tracker.audit import apply_changes, record
 from tracker.choices import OPEN_STATUSES
+from tracker.extensions import db
 from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, RoutingRule, User
 from tracker.models import RoutingRuleContact as RuleLink
+from tracker.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,22 @@ class Usage:
         return not self.inquiries and not self.schedules
 
 
-def usage(session: Session, contact: Contact) -> Usage:
+def usage(contact: Contact) -> Usage:
     """Count the contact's inquiries and list the phase lists, rules and accounts naming it."""
-    counts = session.execute(
+    counts = db.session.execute(
         select(func.count(), func.count().filter(Inquiry.status.in_(OPEN_STATUSES))).where(
             Inquiry.routed_contact_id == contact.id
         )
     ).one()
     found = Usage(inquiries=counts[0], open_inquiries=counts[1])
-    for slug, phase in session.execute(
+    for slug, phase in db.session.execute(
         select(Mission.slug, PhaseAssignment.phase)
         .join(PhaseAssignment.mission)
         .where(PhaseAssignment.contact_id == contact.id)
         .order_by(Mission.slug, PhaseAssignment.phase)
     ):
         found.schedules.append(f"{slug}: {phase.label.lower()}")
-    for slug, position in session.execute(
+    for slug, position in db.session.execute(
         select(Mission.slug, RoutingRule.position)
         .join(RoutingRule.mission)
         .join(RuleLink, RuleLink.rule_id == RoutingRule.id)
@@ -64,38 +65,35 @@ def usage(session: Session, contact: Contact) -> Usage:
         .order_by(Mission.slug, RoutingRule.position)
     ):
         found.schedules.append(f"{slug}: routing rule {position + 1}")
-    found.users = list(session.scalars(select(User).where(User.contact_id == contact.id)))
+    found.users = list(db.session.scalars(select(User).where(User.contact_id == contact.id)))
     return found
 
 
-def create_contact(session: Session, actor: User, key: str, values: ContactValues) -> Contact:
+def create_contact(actor: User, key: str, values: ContactValues) -> Contact:
     """A new, active contact with the stable ``key`` used by mission files and the CLI."""
     contact = Contact(key=key, active=True, **asdict(values))
-    session.add(contact)
-    record(
-        session, actor, "created", contact, f"Created contact {values.name} ({key})",
+    db.session.add(contact)
+    record(actor, "created", contact, f"Created contact {values.name} ({key})",
         {"key": key, **asdict(values)},
     )  # fmt: skip
     return contact
 
 
-def update_contact(session: Session, actor: User, contact: Contact, values: ContactValues) -> bool:
+def update_contact(actor: User, contact: Contact, values: ContactValues) -> bool:
     """Change what the public sees of a contact; False when nothing differed."""
     changed = apply_changes(contact, asdict(values))
     if not changed:
         return False
     names = ", ".join(changed)
-    record(
-        session, actor, "updated", contact, f"Changed {names} of contact {contact.name}", changed
-    )
+    record(actor, "updated", contact, f"Changed {names} of contact {contact.name}", changed)
     return True
 
 
-def deactivate_contact(session: Session, actor: User, contact: Contact) -> Usage:
+def deactivate_contact(actor: User, contact: Contact) -> Usage:
     """Retire a contact: kept for the inquiries that point at it, offered nowhere new."""
     if not contact.active:
         raise Refused(f"{contact.name} is already deactivated.")
-    found = usage(session, contact)
+    found = usage(contact)
     if found.schedules:
         # Routing and the public pages read the phase lists and rules, not this flag, so a
         # contact still named there would go on receiving inquiries.
@@ -105,21 +103,21 @@ def deactivate_contact(session: Session, actor: User, contact: Contact) -> Usage
         )
     contact.active = False
     summary = f"Deactivated contact {contact.name}"
-    record(session, actor, "deactivated", contact, summary, {"inquiries": found.inquiries})
+    record(actor, "deactivated", contact, summary, {"inquiries": found.inquiries})
     return found
 
 
-def reactivate_contact(session: Session, actor: User, contact: Contact) -> None:
+def reactivate_contact(actor: User, contact: Contact) -> None:
     """Make a contact available again for phase lists and rules."""
     if contact.active:
         raise Refused(f"{contact.name} is already active.")
     contact.active = True
-    record(session, actor, "reactivated", contact, f"Reactivated contact {contact.name}")
+    record(actor, "reactivated", contact, f"Reactivated contact {contact.name}")
 
 
-def delete_contact(session: Session, actor: User, contact: Contact) -> None:
+def delete_contact(actor: User, contact: Contact) -> None:
     """Delete a contact that no inquiry, phase list or rule points at."""
-    found = usage(session, contact)
+    found = usage(contact)
     if found.inquiries:
         raise Refused(why_not_deletable(contact, found))
     if found.schedules:
@@ -136,14 +134,13 @@ def delete_contact(session: Session, actor: User, contact: Contact) -> None:
         "unlinked_users": [u.id for u in found.users],
     }
     record(
-        session,
         actor,
         "deleted",
         contact,
         f"Deleted contact {contact.name} ({contact.key})",
         details,
     )
-    session.delete(contact)
+    db.session.delete(contact)
 
 
 def why_not_deletable(contact: Contact, found: Usage) -> str:

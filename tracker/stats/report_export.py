@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracker.stats.percentiles import Percentiles
-from tracker.stats.queries import Report
+from tracker.stats.reporting import Report
 from tracker.stats.tallies import Tally
 
 CSV_HEADER = ("figure", "group", "value")

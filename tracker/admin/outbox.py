@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.auth.policy import require_role
-from tracker.choices import Role
+from tracker.admin import bp
 from tracker.extensions import db
 from tracker.mail import outbox
 from tracker.mail.sealing import CannotUnseal, Sealer
 from tracker.models import OutboxMessage, OutboxStatus
 
-bp = Blueprint("outbox", __name__)
-
 PAGE_SIZE = 50
 
 
-@bp.get("/")
-@require_role(Role.ADMIN)
-def index() -> ResponseReturnValue:
+@bp.get("/outbox/")
+def outbox_page() -> ResponseReturnValue:
     """The outbox, newest first, filtered by status; each mail readable in full."""
     status = parse_status(request.args.get("status"))
     before = request.args.get("before", type=int)
@@ -39,12 +35,12 @@ def index() -> ResponseReturnValue:
         statement = statement.where(OutboxMessage.id < before)
     rows = list(db.session.scalars(statement))
     return render_template(
-        "outbox/index.html",
+        "admin/outbox.html",
         messages=rows[:PAGE_SIZE],
         older=rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None,
         status=status,
         statuses=list(OutboxStatus),
-        counts=outbox.counts(db.session()),
+        counts=outbox.counts(),
         mail_server=current_app.config.get("MAIL_SERVER"),
         readable=partial(readable, Sealer.from_config(current_app.config)),
     )

@@ -17,11 +17,12 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select
 
+from tracker import sql
 from tracker.choices import MediaType, Phase, RequestType
 from tracker.extensions import db
+from tracker.inquiries.conditions import OPEN, overdue
 from tracker.models import Inquiry
-from tracker.queue.queries import OPEN, overdue
-from tracker.stats import rollup, sql, tallies
+from tracker.stats import rollup, tallies
 from tracker.stats.cube import Cube
 from tracker.stats.percentiles import Percentiles
 from tracker.stats.scope import Scope

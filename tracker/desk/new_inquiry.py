@@ -10,15 +10,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker import clock, routing
+from tracker import clock
 from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Channel, Role
-from tracker.desk import services
-from tracker.desk.blueprint import bp
-from tracker.desk.intake_forms import LoggedInquiryForm
+from tracker.desk import bp
+from tracker.desk.call_forms import LoggedInquiryForm
 from tracker.extensions import db
-from tracker.inquiries import intake, timeline
-from tracker.missions.queries import contact_ref, missions_by_timing
+from tracker.inquiries import intake
+from tracker.missions.lookups import missions_by_timing
 from tracker.models import Inquiry, Mission, User
 
 
@@ -61,23 +60,15 @@ def first_mission_zone(options: list[tuple[str, str]]) -> str:
 
 
 def log(form: LoggedInquiryForm, officer: User) -> tuple[Inquiry, str]:
-    """Receive the inquiry as of when it came in; take it if the officer says so."""
+    """The call as the form describes it, logged by ``officer``."""
     mission = db.session.scalars(select(Mission).where(Mission.id == int(form.mission.data))).one()
-    now = clock.now()
-    received_at = form.received_utc or now
-    taken = None
-    if form.take_it.data and officer.contact is not None:
-        reason = f"taken by {officer.name} when logging the call"
-        taken = routing.Decision(contact_ref(officer.contact), reason)
-    receipt = intake.receive(
+    receipt = intake.log_call(
         mission,
         form.to_request(),
         channel=Channel(form.channel.data),
-        received_at=received_at,
-        decision=taken,
+        received_at=form.received_utc,
+        officer=officer,
+        now=clock.now(),
+        take_it=bool(form.take_it.data),
     )
-    inquiry = receipt.inquiry
-    timeline.record(inquiry, "logged", f"Logged by {officer.name}", at=now, actor=officer)
-    if form.take_it.data:
-        services.claim(inquiry, officer, now)
-    return inquiry, receipt.status_token
+    return receipt.inquiry, receipt.status_token

@@ -9,14 +9,15 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import clock
-from tracker.auth import passwords, tokens
-from tracker.auth.accounts import find_user
+from tracker.accounts import api_tokens, passwords, staff
 from tracker.choices import Role
+from tracker.commands import commit, refused_in_one_line
 from tracker.extensions import db
 from tracker.models import ApiToken, Contact, User
+from tracker.models.users import HOME_TIMEZONE
+from tracker.refusals import Refused
 
 users_cli = AppGroup(
     "users", help="Create, list, change and deactivate press office accounts; API tokens."
@@ -42,7 +43,7 @@ def create_command(email: str, role_name: str, name: str, contact_key: str | Non
     """
     address = valid_email(email)
     role = parse_role(role_name)
-    if find_user(address) is not None:
+    if staff.find_user(address) is not None:
         raise click.ClickException(f"a user with email {address} already exists")
     contact = find_contact(contact_key) if contact_key else None
     name = valid_name(name)
@@ -50,9 +51,8 @@ def create_command(email: str, role_name: str, name: str, contact_key: str | Non
     problem = passwords.password_problem(password, [address, name])
     if problem:
         raise click.ClickException(f"password refused: {problem}")
-    user = User(email=address, name=name, role=role, contact=contact)
-    user.password_hash = passwords.hash_password(password)
-    db.session.add(user)
+    values = staff.AccountValues(name=name, role=role, contact=contact, timezone=HOME_TIMEZONE)
+    staff.create_user(None, address, password, values)
     commit()
     click.echo(f"Created {address} ({role.label}).")
 
@@ -80,7 +80,11 @@ def set_role_command(email: str, role_name: str) -> None:
     """Give an account another role: press_officer, manager or admin."""
     role = parse_role(role_name)
     user = existing_user(email)
-    user.role = role
+    values = staff.AccountValues(user.name, role, user.contact, user.timezone)
+    try:
+        staff.update_user(None, user, values)
+    except Refused as refused:
+        raise refused_in_one_line(refused) from None
     commit()
     click.echo(f"{user.email} is now {role.label}.")
 
@@ -90,9 +94,10 @@ def set_role_command(email: str, role_name: str) -> None:
 def deactivate_command(email: str) -> None:
     """Deactivate an account: no more logins; its sessions end now."""
     user = existing_user(email)
-    user.active = False
-    # The new nonce also voids remember-me cookies already handed out.
-    user.end_all_sessions()
+    try:
+        staff.deactivate_user(None, user)
+    except Refused as refused:
+        raise refused_in_one_line(refused) from None
     commit()
     click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
 
@@ -109,8 +114,8 @@ def token_command(email: str, label: str) -> None:
     """
     user = existing_user(email)
     try:
-        record, token = tokens.create(user, clock.now(), label)
-    except tokens.TokenError as error:
+        record, token = api_tokens.create(user, clock.now(), label)
+    except api_tokens.TokenError as error:
         raise click.ClickException(str(error)) from None
     commit()
     named = f" ({record.label})" if record.label else ""
@@ -127,7 +132,7 @@ def token_command(email: str, label: str) -> None:
 def tokens_command(email: str) -> None:
     """List an account's API tokens: prefix, label, created, last used, revoked."""
     user = existing_user(email)
-    records = tokens.tokens_of(user)
+    records = api_tokens.tokens_of(user)
     if not records:
         click.echo(f"{user.email} has no API tokens. Make one: flask --app tracker users token")
     for record in records:
@@ -152,8 +157,8 @@ def minutes(instant: datetime) -> str:
 def revoke_token_command(prefix: str) -> None:
     """Revoke an API token, named by its prefix (see users tokens): it stops working now."""
     try:
-        record = tokens.revoke(prefix, clock.now())
-    except tokens.TokenError as error:
+        record = api_tokens.revoke(prefix, clock.now())
+    except api_tokens.TokenError as error:
         raise click.ClickException(str(error)) from None
     commit()
     click.echo(f"Revoked token {record.prefix} of {record.user.email}.")
@@ -197,7 +202,7 @@ def find_contact(key: str) -> Contact:
 
 def existing_user(email: str) -> User:
     """The account with this address, or a refusal."""
-    user = find_user(email)
+    user = staff.find_user(email)
     if user is None:
         raise click.ClickException(f"no user with email {email.strip()}")
     return user
@@ -218,13 +223,3 @@ def read_password() -> str:
     if "\n" in password or "\r" in password:
         raise click.ClickException("the password on standard input must be a single line")
     return password
-
-
-def commit() -> None:
-    """Commit, or roll back and report the database's refusal in one line."""
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise click.ClickException(f"the database refused the change: {reason}") from None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from tracker import phases, routing
-from tracker.admin.services import Refused, move, record, renumber
+from tracker.audit import record
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
-from tracker.missions import queries
+from tracker.extensions import db
+from tracker.missions import lookups
+from tracker.missions.ordering import move, renumber
 from tracker.models import Contact, Mission, PhaseAssignment, RoutingRule, RoutingRuleContact, User
+from tracker.refusals import Refused
 
 
 def phase_list(mission: Mission, phase: Phase) -> list[PhaseAssignment]:
@@ -21,7 +22,7 @@ def phase_list(mission: Mission, phase: Phase) -> list[PhaseAssignment]:
 
 
 def add_assignment(
-    session: Session, actor: User, mission: Mission, phase: Phase, contact: Contact
+    actor: User, mission: Mission, phase: Phase, contact: Contact
 ) -> PhaseAssignment:
     """Put ``contact`` last in the list of those who answer during ``phase``."""
     listed = phase_list(mission, phase)
@@ -31,32 +32,27 @@ def add_assignment(
     mission.phase_assignments.append(assignment)
     summary = f"{contact.name} now answers {phase_words(phase)} of {mission.slug}"
     details = {"phase": phase, "contact_id": contact.id, "place": len(listed) + 1}
-    record(session, actor, "assignment_added", mission, summary, details)
+    record(actor, "assignment_added", mission, summary, details)
     return assignment
 
 
-def move_assignment(
-    session: Session, actor: User, mission: Mission, assignment: PhaseAssignment, step: int
-) -> int:
+def move_assignment(actor: User, mission: Mission, assignment: PhaseAssignment, step: int) -> int:
     """Move a contact up or down its phase's list; return its new 1-based place."""
     place = move(phase_list(mission, assignment.phase), assignment, step) + 1
     name = assignment.contact.name
     summary = f"Moved {name} to place {place} {phase_words(assignment.phase)} of {mission.slug}"
     details = {"phase": assignment.phase, "contact_id": assignment.contact_id, "place": place}
-    record(session, actor, "assignment_moved", mission, summary, details)
+    record(actor, "assignment_moved", mission, summary, details)
     return place
 
 
-def remove_assignment(
-    session: Session, actor: User, mission: Mission, assignment: PhaseAssignment
-) -> None:
+def remove_assignment(actor: User, mission: Mission, assignment: PhaseAssignment) -> None:
     """Take a contact off its phase's list."""
     phase, contact = assignment.phase, assignment.contact
     mission.phase_assignments.remove(assignment)
     renumber(phase_list(mission, phase))
     summary = f"{contact.name} no longer answers {phase_words(phase)} of {mission.slug}"
-    record(
-        session, actor, "assignment_removed", mission, summary,
+    record(actor, "assignment_removed", mission, summary,
         {"phase": phase, "contact_id": contact.id},
     )  # fmt: skip
 
@@ -77,20 +73,18 @@ class RuleValues:
     contacts: list[Contact]
 
 
-def add_rule(session: Session, actor: User, mission: Mission, values: RuleValues) -> RoutingRule:
+def add_rule(actor: User, mission: Mission, values: RuleValues) -> RoutingRule:
     """Add a rule at the end of the mission's list (last to be tried)."""
     rule = RoutingRule(position=len(mission.routing_rules))
     set_rule(rule, values)
     mission.routing_rules.append(rule)
-    session.flush()
+    db.session.flush()
     summary = f"Added routing rule {rule.position + 1} to {mission.slug}: {describe_rule(rule)}"
-    record(session, actor, "rule_added", mission, summary, rule_details(rule))
+    record(actor, "rule_added", mission, summary, rule_details(rule))
     return rule
 
 
-def update_rule(
-    session: Session, actor: User, mission: Mission, rule: RoutingRule, values: RuleValues
-) -> bool:
+def update_rule(actor: User, mission: Mission, rule: RoutingRule, values: RuleValues) -> bool:
     """Change a rule's conditions or contacts; False when nothing differed."""
     before = describe_rule(rule)
     set_rule(rule, values)
@@ -98,7 +92,7 @@ def update_rule(
     if after == before:
         return False
     summary = f"Changed routing rule {rule.position + 1} of {mission.slug}: {after}"
-    record(session, actor, "rule_updated", mission, summary, {**rule_details(rule), "was": before})
+    record(actor, "rule_updated", mission, summary, {**rule_details(rule), "was": before})
     return True
 
 
@@ -113,22 +107,22 @@ def set_rule(rule: RoutingRule, values: RuleValues) -> None:
         ]
 
 
-def move_rule(session: Session, actor: User, mission: Mission, rule: RoutingRule, step: int) -> int:
+def move_rule(actor: User, mission: Mission, rule: RoutingRule, step: int) -> int:
     """Move a rule up (tried earlier) or down; return its new 1-based place."""
     old = rule.position + 1
     place = move(mission.routing_rules, rule, step) + 1
     summary = f"Moved routing rule {old} of {mission.slug} to place {place}: {describe_rule(rule)}"
-    record(session, actor, "rule_moved", mission, summary, {**rule_details(rule), "from": old})
+    record(actor, "rule_moved", mission, summary, {**rule_details(rule), "from": old})
     return place
 
 
-def remove_rule(session: Session, actor: User, mission: Mission, rule: RoutingRule) -> None:
+def remove_rule(actor: User, mission: Mission, rule: RoutingRule) -> None:
     """Delete a rule; the ones after it move up."""
     summary = f"Removed routing rule {rule.position + 1} of {mission.slug}: {describe_rule(rule)}"
     details = rule_details(rule)
     mission.routing_rules.remove(rule)
     renumber(sorted(mission.routing_rules, key=lambda r: r.position))
-    record(session, actor, "rule_removed", mission, summary, details)
+    record(actor, "rule_removed", mission, summary, details)
 
 
 def rule_details(rule: RoutingRule) -> dict[str, object]:
@@ -174,12 +168,12 @@ def preview_route(
 ) -> Preview:
     """Route an imagined inquiry exactly as ``intake.receive`` would, with today's load."""
     phase = phases.phase_at(mission, received_at)
-    rules, phase_contacts = queries.routing_inputs(mission)
+    rules, phase_contacts = lookups.routing_inputs(mission)
     # The same candidates as intake: every contact any rule or phase could choose.
     candidate_ids = {c.id for rule in rules for c in rule.contacts}
     candidate_ids |= {c.id for refs in phase_contacts.values() for c in refs}
     facts = routing.InquiryFacts(topic, phase, request_type)
-    decision = routing.route(facts, rules, phase_contacts, queries.open_load(candidate_ids))
+    decision = routing.route(facts, rules, phase_contacts, lookups.open_load(candidate_ids))
     place = next((i + 1 for i, rule in enumerate(rules) if rule.matches(facts)), None)
     return Preview(
         received_at, topic, request_type, phase, decision.contact, decision.reason, place

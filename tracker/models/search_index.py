@@ -1,14 +1,13 @@
 """The queue's text search index on SQLite: every inquiry's searched text by trigram.
 
 A search counts its matches in every tab, "Closed" included, so it looked at every
-inquiry: one LIKE per row over ix_inquiries_match, some 20 ms at 100,000 inquiries and
-ten times that at a million. An FTS5 table with the trigram tokenizer counts the rows
-holding a piece of text of three characters or more from its index instead (a few
-milliseconds). The open tabs, a tenth of the rows, are still counted and listed with
-LIKE; so the index must find exactly what LIKE finds: it holds the searched text
-lowered by SQLite's own lower() (ASCII letters only, as LIKE ignores their case and no
-other's), matched case-sensitively against the searched text lowered the same way
-(``folded``).
+inquiry: one LIKE per row over ix_inquiries_match, a cost that grows with the table. An
+FTS5 table with the trigram tokenizer counts the rows holding a piece of text of three
+characters or more from its index instead (figures in docs/performance.md). The open
+tabs, a tenth of the rows, are still counted and listed with LIKE; so the index must
+find exactly what LIKE finds: it holds the searched text lowered by SQLite's own lower()
+(ASCII letters only, as LIKE ignores their case and no other's), matched
+case-sensitively against the searched text lowered the same way (``folded``).
 
 The text is ``search_text``'s: reference, subject, name and outlet, a line each, so text
 without a line break never matches across two fields.
@@ -30,9 +29,8 @@ import logging
 
 from sqlalchemy import Connection, MetaData, event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from tracker.extensions import Base
+from tracker.extensions import Base, db
 
 TABLE = "inquiry_search"
 # PostgreSQL's trigram index on inquiries.search_text.
@@ -175,12 +173,12 @@ def trigram_schema(connection: Connection) -> str | None:
     return None if schema is None else str(schema)
 
 
-def forget_erased(session: Session) -> None:
+def forget_erased() -> None:
     """Merge the index, so the trigrams of rows changed or deleted are gone from it."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.flush()
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.flush()
         merge = f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"  # nosec B608
-        session.connection().exec_driver_sql(merge)
+        db.session.connection().exec_driver_sql(merge)
 
 
 @event.listens_for(Base.metadata, "after_create")

@@ -15,17 +15,15 @@ and read the viewer, the time and the filters' values as bound parameters
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    BindParameter,
     Boolean,
     ColumnElement,
     Select,
@@ -39,18 +37,16 @@ from sqlalchemy import (
     select,
     table,
     true,
-    tuple_,
 )
 from sqlalchemy.orm import aliased
 
-from tracker import phases
-from tracker.auth.policy import RANK
-from tracker.choices import OPEN_STATUSES, MediaType, Phase, RequestType, Role, Status
+from tracker.choices import MediaType, Phase, RequestType, Role, Status
 from tracker.extensions import db
-from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, User
-from tracker.models import search as search_index
+from tracker.inquiries import handover
+from tracker.inquiries.conditions import OPEN
+from tracker.models import Contact, Inquiry, User, search_index
 from tracker.queue.rows import QueueRow
-from tracker.stats.sql import Unindexed
+from tracker.sql import Unindexed
 
 
 class Tab(StrEnum):
@@ -104,7 +100,7 @@ class Viewer:
 
     @property
     def sees_identities(self) -> bool:
-        return RANK[self.user.role] >= RANK[Role.MANAGER]
+        return self.user.role.at_least(Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -115,13 +111,6 @@ class QueuePage:
 
 # An ORDER BY expression; Any because SQLAlchemy types columns and CASEs differently.
 OrderKey = Any
-
-OPEN = Inquiry.status.in_(OPEN_STATUSES)
-
-
-def overdue(now: datetime) -> ColumnElement[bool]:
-    """Open, clock running, and past its due time."""
-    return and_(OPEN, Inquiry.clock_running.is_(True), Inquiry.due_at < now)
 
 
 def end_of_today(viewer: Viewer) -> datetime:
@@ -172,27 +161,8 @@ def among_open(tab: Tab) -> ColumnElement[bool]:
     if tab is Tab.UNASSIGNED:
         return Inquiry.assignee_id.is_(None)
     if tab is Tab.HANDOVER:
-        return handover_pairs_condition()
+        return handover.pairs_condition()
     return true()
-
-
-def handover_condition() -> ColumnElement[bool]:
-    """Open inquiries still routed to a contact of a phase that has ended."""
-    return and_(OPEN, handover_pairs_condition())
-
-
-def handover_pairs_condition() -> ColumnElement[bool]:
-    """Routed to a contact of a phase that has ended (open or not): the "pairs" parameter.
-
-    The contact alone is tested first: most open rows fail that test, which SQLite makes
-    far faster than the pair's, and the handover count tests every open row.
-    """
-    contacts: BindParameter[list[int]] = bindparam("pair_contacts", expanding=True)
-    pairs: BindParameter[list[tuple[int, int]]] = bindparam("pairs", expanding=True)
-    return and_(
-        Inquiry.routed_contact_id.in_(contacts),
-        tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(pairs),
-    )
 
 
 def parameters(viewer: Viewer, filters: Filters) -> dict[str, Any]:
@@ -201,8 +171,7 @@ def parameters(viewer: Viewer, filters: Filters) -> dict[str, Any]:
         "me": viewer.user.id,
         "now": viewer.now,
         "end_of_today": end_of_today(viewer),
-        "pairs": sorted(viewer.handover_pairs),
-        "pair_contacts": sorted({contact for _, contact in viewer.handover_pairs}),
+        **handover.pair_parameters(viewer.handover_pairs),
     }
     values.update(
         (name, getattr(filters, name))
@@ -213,66 +182,6 @@ def parameters(viewer: Viewer, filters: Filters) -> dict[str, Any]:
         values["pattern"] = like_pattern(filters.text)
         values["indexed_phrase"] = search_index.phrase(filters.text)
     return values
-
-
-def handover_pairs(user: User, now: datetime) -> frozenset[tuple[int, int]]:
-    """(mission, contact) pairs whose contact no longer serves the mission's phase.
-
-    An officer linked to a contact sees the missions that contact serves now; managers
-    and officers without a contact see every mission's handover. Read as plain rows
-    (every page asks this of every mission, so no ORM objects are built for it).
-    """
-    missions = db.session.execute(
-        select(Mission.id, Mission.first_day, Mission.last_day, Mission.timezone)
-    ).all()
-    assigned: dict[int, list[tuple[Phase, int, bool]]] = defaultdict(list)
-    for mission_id, phase, contact_id, active in db.session.execute(
-        select(
-            PhaseAssignment.mission_id,
-            PhaseAssignment.phase,
-            PhaseAssignment.contact_id,
-            Contact.active,
-        ).join(Contact, Contact.id == PhaseAssignment.contact_id)
-    ):
-        assigned[mission_id].append((phase, contact_id, active))
-    pairs: set[tuple[int, int]] = set()
-    for mission_id, first_day, last_day, zone in missions:
-        held_zone(zone)
-        phase = phases.phase_at(MissionDays(first_day, last_day, zone), now)
-        rows = assigned[mission_id]
-        current = {contact for at, contact, active in rows if at == phase and active}
-        if not current or not serves(user, current):
-            continue
-        earlier = {contact for _, contact, _ in rows} - current
-        pairs.update((mission_id, contact_id) for contact_id in earlier)
-    return frozenset(pairs)
-
-
-@cache
-def held_zone(key: str) -> ZoneInfo:
-    """``ZoneInfo(key)``, kept alive for the process.
-
-    ZoneInfo caches zones only weakly beyond its eight most recent, so with missions in
-    more zones than that every page read some zones' tz database files again (one phase
-    rule per mission). A strong reference here keeps ZoneInfo's own cache warm; there
-    are a few hundred zones at most.
-    """
-    return ZoneInfo(key)
-
-
-@dataclass
-class MissionDays:
-    """What the phase rule needs of a mission."""
-
-    first_day: date
-    last_day: date
-    timezone: str
-
-
-def serves(user: User, current_contacts: set[int]) -> bool:
-    if user.contact_id is None or RANK[user.role] >= RANK[Role.MANAGER]:
-        return True
-    return user.contact_id in current_contacts
 
 
 # Filters that ask a column to equal the chosen value.
@@ -295,7 +204,7 @@ class Shape:
     dialect: str
     # The searched text holds no line break, so search_text may stand for its columns.
     one_line_text: bool = True
-    # The database's search index can answer it (tracker/models/search.py): SQLite's
+    # The database's search index can answer it (tracker/models/search_index.py): SQLite's
     # FTS5 table counts the total, PostgreSQL's trigram index serves every statement.
     indexed_text: bool = False
 
@@ -441,7 +350,7 @@ def count_statements(shape: Shape) -> tuple[Select[*tuple[Any, ...]], Select[Any
     follow_ups = select(func.count()).where(tab_condition(Tab.FOLLOW_UPS), *where)
     by_tab = select(over_open.subquery(), follow_ups.scalar_subquery().label(Tab.FOLLOW_UPS.value))
     # A statement of its own: SQLite counts a whole table from its b-tree pages only for
-    # a top-level COUNT(*) without WHERE, six times faster than as a subquery.
+    # a top-level COUNT(*) without WHERE, far faster than as a subquery.
     total = select(func.count()).select_from(Inquiry)
     if shape.filters == ("text",) and shape.indexed_text and shape.dialect == "sqlite":
         return by_tab, indexed_total(shape)

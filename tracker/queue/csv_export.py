@@ -23,8 +23,7 @@ from tracker.choices import Role
 from tracker.csvsafe import csv_rows
 from tracker.extensions import db
 from tracker.models import Contact, Inquiry, Mission, User
-from tracker.queue import queries
-from tracker.queue.blueprint import bp
+from tracker.queue import bp, listing
 from tracker.queue.views import chosen_tab, current_viewer, filter_form
 
 HEADER = (
@@ -63,8 +62,8 @@ def export_csv() -> ResponseReturnValue:
     viewer = current_viewer()
     tab = chosen_tab()
     filters = form.filters()
-    statement = export_statement(tab, queries.shape_of(viewer, filters))
-    values = queries.parameters(viewer, filters)
+    statement = export_statement(tab, listing.shape_of(viewer, filters))
+    values = listing.parameters(viewer, filters)
     rows = (export_row(row, viewer.user) for row in fetch(statement, values))
     body = stream_with_context(csv_rows(chain([HEADER], rows)))
     filename = f"queue-{tab.value}-{viewer.now:%Y%m%d-%H%M}.csv"
@@ -75,10 +74,10 @@ def export_csv() -> ResponseReturnValue:
     )
 
 
-def export_statement(tab: queries.Tab, shape: queries.Shape) -> Select[*tuple[Any, ...]]:
+def export_statement(tab: listing.Tab, shape: listing.Shape) -> Select[*tuple[Any, ...]]:
     """The queue page's query without its page limit: same rows, same order.
 
-    Its values are bound at execution (``queries.parameters``).
+    Its values are bound at execution (``listing.parameters``).
 
     The exported columns only, in the order of HEADER, then what the identity rule reads.
     Plain rows rather than ``Inquiry`` objects: at thousands of rows, building the ORM
@@ -86,7 +85,7 @@ def export_statement(tab: queries.Tab, shape: queries.Shape) -> Select[*tuple[An
     of the last three) cost most of the export. Outer joins, as ``joinedload`` emitted,
     so a row never drops out for want of a contact or an assignee.
     """
-    keys = queries.order_keys(tab)
+    keys = listing.order_keys(tab)
     assignee = aliased(User)
     return (
         select(
@@ -118,7 +117,7 @@ def export_statement(tab: queries.Tab, shape: queries.Shape) -> Select[*tuple[An
         .outerjoin(Mission, Mission.id == Inquiry.mission_id)
         .outerjoin(Contact, Contact.id == Inquiry.routed_contact_id)
         .outerjoin(assignee, assignee.id == Inquiry.assignee_id)
-        .where(queries.tab_condition(tab), queries.filter_condition(shape))
+        .where(listing.tab_condition(tab), listing.filter_condition(shape))
         .order_by(*(expression if asc else expression.desc() for expression, asc in keys))
     )
 

@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 	# A half-made venv (interrupted creation, no pip) is made again rather than trusted.
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || (rm -rf $(VENV) && $(PYTHON) -m venv $(VENV))
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgresql,server,redis]'
 	touch $@
 
 migrate: $(VENV)/.installed

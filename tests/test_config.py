@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 import subprocess
@@ -77,6 +78,30 @@ def test_both_tls_and_ssl_is_refused(tmp_path: Path) -> None:
 def test_a_plain_postgresql_url_uses_the_psycopg_driver(tmp_path: Path) -> None:
     app = create_app(base(tmp_path, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/test"))
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize(
+    ("setting", "module", "extra"),
+    [
+        ({"DATABASE_URL": "postgresql://db.example/tracker"}, "psycopg", "postgresql"),
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}, "redis", "redis"),
+    ],
+)
+def test_a_setting_whose_optional_extra_is_missing_names_the_extra_to_install(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: dict[str, str],
+    module: str,
+    extra: str,
+) -> None:
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == module else found(name, *a)
+    )
+    with pytest.raises(
+        ConfigError, match=rf"{module} is not installed: pip install -e '\.\[{extra}\]'"
+    ):
+        create_app(base(tmp_path, **setting))
 
 
 def test_without_database_url_the_database_lives_in_the_instance_folder(

@@ -4,6 +4,7 @@ so that a bad value stops the application with one line instead of failing later
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Mapping
@@ -141,11 +142,14 @@ def validate(config: Mapping[str, Any]) -> None:
     if secret and len(str(secret)) < 16:
         raise ConfigError("SECRET_KEY must be at least 16 characters long")
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "")
-    if storage.split("://", 1)[0] not in {"memory", "redis", "rediss"}:
+    scheme = storage.split("://", 1)[0]
+    if scheme not in {"memory", "redis", "rediss"}:
         raise ConfigError(
             f"RATELIMIT_STORAGE_URI must start with memory://, redis:// or rediss://, "
             f"got {storage!r}"
         )
+    if scheme != "memory":
+        require_extra("redis", "redis", "RATELIMIT_STORAGE_URI names Redis")
     for name in RATE_LIMIT_SETTINGS:
         validate_rate_limit(name, config.get(name))
     proxies = config.get("TRUSTED_PROXIES")
@@ -187,10 +191,17 @@ def parse_database_url(raw: str) -> URL:
         raise ConfigError(f"DATABASE_URL is not a database URL: {raw!r}") from None
     backend = url.get_backend_name()
     if backend in {"postgres", "postgresql"}:
+        require_extra("psycopg", "postgresql", "DATABASE_URL names PostgreSQL")
         return url.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return url
     raise ConfigError(f"DATABASE_URL must be sqlite or postgresql, got {backend!r}")
+
+
+def require_extra(module: str, extra: str, why: str) -> None:
+    """Refuse a setting whose driver is an optional extra that is not installed."""
+    if importlib.util.find_spec(module) is None:
+        raise ConfigError(f"{why}, but {module} is not installed: pip install -e '.[{extra}]'")
 
 
 # Seconds to wait for PostgreSQL to accept a connection. Without a limit, a database host

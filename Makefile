@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app tracker
 PORT   ?= 5000
 SEED   := seed/kazakhstan-2015.toml
 
-.PHONY: run test setup migrate seed lint typecheck bandit audit check clean translations translations-update load faults bench bench-form
+.PHONY: run test setup migrate seed lint typecheck imports bandit audit check clean translations translations-update load faults bench bench-form
 
 # Plain http on 127.0.0.1: cookies without the Secure flag, or the browser would not send
 # them back (elsewhere they are Secure unless set otherwise; see the README's Security).
@@ -94,8 +94,13 @@ bandit: $(VENV)/.installed
 audit: $(VENV)/.installed
 	$(BIN)/pip-audit --local --skip-editable --progress-spinner off
 
-# What CI runs before the tests: lint, format, types, security lint, vulnerable packages.
-check: lint typecheck bandit audit
+# The layering: the domain never imports a web package (contracts in pyproject.toml).
+imports: $(VENV)/.installed
+	$(BIN)/lint-imports
+
+# What CI runs before the tests: lint, format, types, imports, security lint, vulnerable
+# packages.
+check: lint typecheck imports bandit audit
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

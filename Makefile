@@ -69,15 +69,16 @@ faults: $(VENV)/.installed translations
 
 # Times the pages with 100,000 inquiries (a throw-away SQLite file, or a new schema in
 # DATABASE_URL's PostgreSQL) beside a bare Flask route and insert; see the README's
-# "Performance". Writes bench.json.
+# "Performance". Writes bench.json. The bench is benchmarks/bench, not part of the package.
 BENCH_ARGS ?= --rows 100000 --json bench.json
+BENCH   := $(BIN)/python -m benchmarks.bench
 
 bench: $(VENV)/.installed translations
-	$(FLASK) bench $(BENCH_ARGS)
+	$(BENCH) $(BENCH_ARGS)
 
 # The form POST's floor, step by step from the bare insert to the real view (SQLite).
 bench-form: $(VENV)/.installed translations
-	$(BIN)/python benchmarks/form_floor.py
+	$(BIN)/python -m benchmarks.form_floor
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tracker tests benchmarks gunicorn.conf.py

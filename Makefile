@@ -78,7 +78,7 @@ BENCH_PG = $(or $(LOAD_PG),postgresql+psycopg://postgres@127.0.0.1:5432/test)
 bench: $(VENV)/.installed translations
 	$(BENCH) $(BENCH_ARGS)
 
-# The same bench in a new schema of a PostgreSQL database, dropped at the end.
+# The same bench in a new schema of a PostgreSQL database, dropped at the end (--keep: kept).
 bench-pg: $(VENV)/.installed translations
 	DATABASE_URL='$(BENCH_PG)' $(BENCH) $(BENCH_ARGS)
 

@@ -8,7 +8,7 @@ FLASK  := $(BIN)/flask --app tracker
 PORT   ?= 5000
 SEED   := seed/kazakhstan-2015.toml
 
-.PHONY: run test setup migrate seed lint typecheck imports bandit audit check clean translations translations-update load faults bench bench-form
+.PHONY: run test setup migrate seed lint typecheck imports bandit audit check clean translations translations-update load faults bench bench-pg bench-form
 
 # Plain http on 127.0.0.1: cookies without the Secure flag, or the browser would not send
 # them back (elsewhere they are Secure unless set otherwise; see the README's Security).
@@ -69,15 +69,22 @@ faults: $(VENV)/.installed translations
 
 # Times the pages with 100,000 inquiries (a throw-away SQLite file, or a new schema in
 # DATABASE_URL's PostgreSQL) beside a bare Flask route and insert; see the README's
-# "Performance". Writes bench.json.
+# "Performance". Writes bench.json. The bench is benchmarks/bench, not part of the package.
 BENCH_ARGS ?= --rows 100000 --json bench.json
+BENCH   := $(BIN)/python -m benchmarks.bench
+# bench-pg: DATABASE_URL when it names PostgreSQL, else the local cluster's test database.
+BENCH_PG = $(or $(LOAD_PG),postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
 bench: $(VENV)/.installed translations
-	$(FLASK) bench $(BENCH_ARGS)
+	$(BENCH) $(BENCH_ARGS)
+
+# The same bench in a new schema of a PostgreSQL database, dropped at the end (--keep: kept).
+bench-pg: $(VENV)/.installed translations
+	DATABASE_URL='$(BENCH_PG)' $(BENCH) $(BENCH_ARGS)
 
 # The form POST's floor, step by step from the bare insert to the real view (SQLite).
 bench-form: $(VENV)/.installed translations
-	$(BIN)/python benchmarks/form_floor.py
+	$(BIN)/python -m benchmarks.form_floor
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tracker tests benchmarks gunicorn.conf.py

@@ -1,6 +1,7 @@
 """The form POST's floor: how much of it the stack costs before tracker's own work starts.
 
-Run: .venv/bin/python benchmarks/form_floor.py [--rows 100000] [--repeat 300]
+Run: .venv/bin/python -m benchmarks.form_floor [--rows 100000] [--repeat 300]
+(from the repository's root, as `make bench-form` does)
 
 `make bench` compares form_post with a bare Flask-SQLAlchemy insert (a POST with no body,
 one row), and the hardening issue's target is "under 3 ×". This times, in one run and on
@@ -20,31 +21,26 @@ Each is shown as a multiple of the bare insert. When form_validated_stored is al
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, redirect
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tracker import clock, create_app  # noqa: E402
-from tracker.bench import baselines, builder, runner  # noqa: E402
-from tracker.bench.baselines import BareRow  # noqa: E402
-from tracker.bench.cli import (  # noqa: E402
+from benchmarks.bench import baselines, builder, runner
+from benchmarks.bench.baselines import BareRow
+from benchmarks.bench.cli import (
     bench_clock,
     bench_config,
     collector_frozen,
     current_mission_slug,
     settle,
 )
-from tracker.extensions import csrf, db  # noqa: E402
-from tracker.models import Mission  # noqa: E402
-from tracker.public.forms import InquiryForm  # noqa: E402
+from tracker import clock, create_app
+from tracker.extensions import csrf, db
+from tracker.models import Mission
+from tracker.public.forms import InquiryForm
 
 VALIDATED = "/floor/validated"
 STORED = "/floor/stored"

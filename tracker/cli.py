@@ -7,7 +7,6 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from tracker.accounts.cli import users_cli
-    from tracker.bench.cli import bench_command
     from tracker.demo import demo_command
     from tracker.inquiries.cli import inquiries_cli
     from tracker.mail.cli import digest_cli, outbox_cli, reminders_cli
@@ -22,6 +21,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(digest_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
-    app.cli.add_command(bench_command)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(stats_cli)

@@ -1,16 +1,18 @@
-"""``flask --app tracker bench``: build a year of inquiries, time the pages, print the table.
+"""``python -m benchmarks.bench`` (``make bench``): build a year of inquiries, time the
+pages, print the table.
 
 The database is always a new one made for the run: a temporary SQLite file, or, when
 DATABASE_URL names PostgreSQL, a new schema in that database, dropped at the end. The
-application's own database (``instance/tracker.sqlite``) is never opened. ``--keep``
-builds into a named file (or schema) and leaves it, so a second run at a million rows
-skips the build.
+application's own database (``instance/tracker.sqlite``, or a SQLite DATABASE_URL) is never
+opened. ``--keep`` builds into a named file (or schema) and leaves it, so a second run at a
+million rows skips the build.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import re
 import secrets
 import shutil
@@ -23,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask import Config, Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tracker import clock, create_app
-from tracker.bench import baselines, builder, report, runner
+from benchmarks.bench import baselines, builder, report, runner
+from tracker import PROJECT_ROOT, clock, create_app
+from tracker.config import apply_environment, parse_database_url
 from tracker.extensions import db
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -50,12 +52,9 @@ SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
     metavar="PATH|SCHEMA",
     help="SQLite file (PostgreSQL: schema) to build into and keep; reused if already built.",
 )
-@with_appcontext
 def bench_command(rows: int, json_path: str | None, repeat: int, keep: str | None) -> None:
     """Time the pages with ROWS inquiries, beside a bare Flask route and insert."""
-    configured = str(current_app.config.get("DATABASE_URL") or "")
-    postgres = configured.startswith("postgresql")
-    with bench_database(configured if postgres else None, keep) as (url, bare_url):
+    with bench_database(configured_postgresql(), keep) as (url, bare_url):
         app = create_app(bench_config(url))
         try:
             with bench_clock():
@@ -71,6 +70,20 @@ def bench_command(rows: int, json_path: str | None, repeat: int, keep: str | Non
     click.echo(report.table(summary, notes))
     if json_path:
         Path(json_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def configured_postgresql() -> str | None:
+    """DATABASE_URL, read as the application reads it (instance/config.py, then the
+    environment), when it names PostgreSQL; None otherwise (the bench then uses SQLite)."""
+    config = Config(str(PROJECT_ROOT / "instance"))
+    config.from_pyfile("config.py", silent=True)
+    apply_environment(config, os.environ)
+    if not config.get("DATABASE_URL"):
+        return None
+    url = parse_database_url(str(config["DATABASE_URL"]))
+    if url.get_backend_name() != "postgresql":
+        return None
+    return url.render_as_string(hide_password=False)
 
 
 @contextmanager

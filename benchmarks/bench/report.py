@@ -6,7 +6,7 @@ import os
 import platform
 from typing import Any
 
-from tracker.bench.runner import Result
+from benchmarks.bench.runner import Result
 
 # Which floor each figure is compared with: writes with the bare insert, reads with the route.
 BASELINE = {

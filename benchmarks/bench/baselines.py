@@ -15,7 +15,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from tracker.bench.runner import Result, get, measure
+from benchmarks.bench.runner import Result, get, measure
 
 
 class BareBase(DeclarativeBase):

@@ -5,7 +5,7 @@ over thirteen months, most inquiries while the expert is in the country, a press
 which a few journalists and outlets write again and again, nine in ten inquiries finished
 with response times spread like real ones (most within hours, a long tail of days), and
 the open ones mostly recent. Rows go in through Core ``executemany`` in batches, one
-transaction per batch, so a million inquiries take minutes rather than hours.
+transaction per batch, rather than as ORM objects committed one by one.
 """
 
 from __future__ import annotations

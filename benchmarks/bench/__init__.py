@@ -1,4 +1,5 @@
-"""``flask --app tracker bench``: how fast the pages are with a year of inquiries.
+"""``python -m benchmarks.bench`` (``make bench``): how fast the pages are with a year of
+inquiries.
 
 ``builder`` fills a throw-away database the way a year of country visits would,
 ``runner`` times the pages through the test client, ``baselines`` times a bare Flask

@@ -68,8 +68,8 @@ faults: $(VENV)/.installed translations
 	$(BIN)/python benchmarks/faults.py $(if $(LOAD_PG),--database-url '$(LOAD_PG)')
 
 # Times the pages with 100,000 inquiries (a throw-away SQLite file, or a new schema in
-# DATABASE_URL's PostgreSQL) beside a bare Flask route and insert; see the README's
-# "Performance". Writes bench.json. The bench is benchmarks/bench, not part of the package.
+# DATABASE_URL's PostgreSQL) beside a bare Flask route and insert; see
+# docs/performance.md. Writes bench.json. The bench is benchmarks/bench, not part of the package.
 BENCH_ARGS ?= --rows 100000 --json bench.json
 BENCH   := $(BIN)/python -m benchmarks.bench
 # bench-pg: DATABASE_URL when it names PostgreSQL, else the local cluster's test database.

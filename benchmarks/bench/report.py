@@ -75,7 +75,7 @@ def as_json(rows: int, database: str, results: dict[str, Result]) -> dict[str, A
 
 
 def table(report: dict[str, Any], notes: list[str]) -> str:
-    """The report as a Markdown table, ready for the README, with its notes below."""
+    """The report as a Markdown table, ready for docs/performance.md, with its notes below."""
     head = [
         f"{report['rows']:,} inquiries · {report['database']} · "
         + "{cpu}, {cores} cores, {ram_gb} GB RAM, Python {python}, load {load}".format(

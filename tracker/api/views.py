@@ -1,4 +1,4 @@
-"""/api/v1: read-only JSON for other tools (contracts documented in the README)."""
+"""/api/v1: read-only JSON for other tools (contracts documented in docs/api.md)."""
 
 from __future__ import annotations
 

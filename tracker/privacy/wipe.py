@@ -16,7 +16,8 @@ PostgreSQL: the old version is a dead tuple in the table's page (and in every in
 VACUUM removes it and marks its space for reuse; its bytes go when that space is reused.
 Autovacuum would wait for a fifth of the table to change, weeks for a rare erasure, so
 the tables an anonymisation touches are vacuumed at once. PostgreSQL's own write-ahead
-log and any backups keep what they kept: that is the operator's retention (see README).
+log and any backups keep what they kept: that is the operator's retention (see
+docs/deploy.md).
 """
 
 from __future__ import annotations

@@ -261,11 +261,13 @@ def test_a_sensitive_formula_is_blank_for_an_officer_and_neutralised_for_a_manag
 
     seen = row()
     assert (seen["name"], seen["outlet"], seen["email"], seen["phone"]) == ("", "", "", "")
-    # What is not identity stays, neutralised all the same.
-    assert seen["subject"] == "'@subject"
+    # The subject is free text the journalist wrote: withheld whole too.
+    assert seen["subject"] == ""
+    assert seen["request_type"] == "interview"  # what is not written by anyone stays
     login(make_user(role=Role.MANAGER))
     seen = row()
     assert (seen["name"], seen["outlet"]) == ("'=cmd|' /C calc'!A0", "'+Outlet")
+    assert seen["subject"] == "'@subject"  # shown to those who may, neutralised
 
 
 def test_an_inquiry_without_contact_or_assignee_is_exported_with_those_cells_empty(

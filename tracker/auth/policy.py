@@ -1,7 +1,8 @@
 """Who may do what: the one place where roles are checked.
 
-Roles are ranked: a manager can do everything a press officer can, an admin everything
-a manager can. Views declare the least role they need with ``@require_role``.
+Roles are ranked (``Role.at_least``): a manager can do everything a press officer can, an
+admin everything a manager can. Views declare the least role they need with
+``@require_role``. Who may see a sensitive inquiry is ``tracker.inquiries.sensitivity``'s.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.choices import Role
-from tracker.models import Inquiry, User
-
-RANK = {Role.PRESS_OFFICER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
+from tracker.models import User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -26,7 +25,7 @@ def has_role(user: Any, role: Role) -> bool:
     """True when ``user`` is logged in, active, and ranks at least ``role``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return RANK[user.role] >= RANK[role]
+    return bool(user.role.at_least(role))
 
 
 def signed_in_user() -> User:
@@ -37,19 +36,6 @@ def signed_in_user() -> User:
     """
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     return user
-
-
-def can_see_identity(user: User, inquiry: Inquiry) -> bool:
-    """A sensitive inquiry's journalist is visible to its assignee and to managers only."""
-    return identity_visible(user, inquiry.sensitive, inquiry.assignee_id)
-
-
-def identity_visible(user: User, sensitive: bool, assignee_id: int | None) -> bool:
-    """The rule of ``can_see_identity`` from plain columns (the CSV export reads no
-    ``Inquiry`` objects)."""
-    if not sensitive:
-        return True
-    return assignee_id == user.id or RANK[user.role] >= RANK[Role.MANAGER]
 
 
 def unauthenticated() -> ResponseReturnValue:

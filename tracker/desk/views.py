@@ -94,17 +94,30 @@ def render_page(
     submitted: forms.ActionForm | None = None,
     code: int = 200,
     conflict: str | None = None,
+    refused: str | None = None,
 ) -> ResponseReturnValue:
-    """The inquiry page; ``submitted`` keeps what was typed, stamped with today's version."""
+    """The inquiry page; ``submitted`` keeps what was typed, stamped with today's version.
+
+    Who may not see a sensitive inquiry's journalist gets none of its free text, and only
+    the action they may take (referring it onward): ``refused`` is then shown on its own,
+    as the refused form is not on their page.
+    """
     viewer, now = officer(), clock.now()
     identity_visible = sensitivity.can_see_identity(viewer, found)
-    if found.sensitive and identity_visible:
-        sensitivity.record_identity_view(found, viewer, now)
+    if (
+        found.sensitive
+        and identity_visible
+        and sensitivity.record_identity_view(found, viewer, now)
+    ):
         db.session.commit()
     page_forms = {name: cls.for_page(found, viewer, now) for name, cls in PAGE_FORMS.items()}
     if submitted is not None:
         submitted.version.data = str(found.version)
         page_forms[form_name(submitted)] = submitted
+        if refused is None and submitted.errors:
+            refused = " ".join(
+                str(error) for errors in submitted.errors.values() for error in errors
+            )
     page = render_template(
         "desk/inquiry.html",
         inquiry=found,
@@ -113,9 +126,8 @@ def render_page(
         zone=viewer.timezone,
         now=now,
         identity_visible=identity_visible,
-        shown=(lambda text: text)
-        if identity_visible
-        else (lambda text: hide_identity(text, found)),
+        hidden=sensitivity.HIDDEN,
+        refused=refused,
         clock_words=response_clock.describe(
             status_changes.clock_state(found), now, found.first_response_at
         ),
@@ -132,18 +144,6 @@ def render_page(
 def form_name(form: forms.ActionForm) -> str:
     """The page's name for a submitted form, to put it back in its place."""
     return next(name for name, cls in PAGE_FORMS.items() if isinstance(form, cls))
-
-
-def hide_identity(text: str, found: Inquiry) -> str:
-    """``text`` with the journalist's name, outlet, email and phone blanked out.
-
-    For officers who may not know who wrote a sensitive inquiry: journalists sign their
-    messages, and colleagues' notes may name them.
-    """
-    for secret in (found.name, found.outlet, found.email, found.phone):
-        if secret:
-            text = text.replace(secret, "[hidden]")
-    return text
 
 
 def perform(
@@ -189,7 +189,7 @@ def refusal_page(found: Inquiry, form: forms.ActionForm, refused: Exception) -> 
     name = getattr(refused, "field", None) or REFUSAL_FIELD.get(type(form), "version")
     field = form[name]
     field.errors = [*field.errors, str(refused)]
-    return render_page(found, form, 422)
+    return render_page(found, form, 422, refused=str(refused))
 
 
 @bp.post("/<reference>/claim")

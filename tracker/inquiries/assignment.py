@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tracker.choices import Status
 from tracker.inquiries import lifecycle
-from tracker.inquiries.sensitivity import can_see_identity
+from tracker.inquiries.sensitivity import ensure_may_act
 from tracker.inquiries.status_changes import move
 from tracker.inquiries.timeline import record_change
 from tracker.models import Inquiry, InquiryEvent, User
@@ -46,8 +46,7 @@ def hand_to(inquiry: Inquiry, actor: User, now: datetime, *, to: User) -> None:
         raise Refused(f"{assignee.name}'s account is deactivated.", field="assignee")
     # Whoever holds a sensitive inquiry sees the journalist, so only those who already
     # may (its assignee, managers) can hand it on.
-    if not can_see_identity(actor, inquiry):
-        raise Refused("Only its assignee or a manager can pass on a sensitive inquiry.")
+    ensure_may_act(actor, inquiry, "pass on")
     inquiry.assignee = assignee
     if inquiry.status is Status.NEW:
         move(inquiry, Status.ASSIGNED, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tracker.inquiries.sensitivity import ensure_may_act
 from tracker.inquiries.timeline import record_change
 from tracker.models import FollowUp, Inquiry, InquiryEvent, User
 from tracker.refusals import Refused
@@ -13,6 +14,7 @@ def schedule_follow_up(
     inquiry: Inquiry, actor: User, now: datetime, *, due_at: datetime, what: str
 ) -> FollowUp:
     """Plan something to do later (call back, send the statement)."""
+    ensure_may_act(actor, inquiry, "schedule a follow-up on")
     if due_at <= now:
         raise Refused("Choose a time after now.", field="due")
     follow_up = FollowUp(due_at=due_at, note=what, created_by=actor, created_at=now)
@@ -26,6 +28,7 @@ def complete_follow_up(
     inquiry: Inquiry, actor: User, now: datetime, *, follow_up: FollowUp
 ) -> InquiryEvent:
     """Tick off a follow-up that is done."""
+    ensure_may_act(actor, inquiry, "tick off a follow-up of")
     if follow_up.inquiry_id != inquiry.id:
         raise Refused(f"This follow-up belongs to another inquiry than {inquiry.reference}.")
     if follow_up.done_at is not None:

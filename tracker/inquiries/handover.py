@@ -16,6 +16,7 @@ from tracker.choices import Phase, Role, Status
 from tracker.extensions import db
 from tracker.inquiries import timeline
 from tracker.inquiries.conditions import OPEN
+from tracker.inquiries.sensitivity import ensure_may_act
 from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, User
 from tracker.refusals import Refused
 
@@ -34,6 +35,8 @@ def take_over(inquiry: Inquiry, actor: User, now: datetime) -> Contact:
 
     The actor's own contact is used when it serves the phase; otherwise the phase's first.
     """
+    # Taking over makes the actor its assignee, who sees the journalist.
+    ensure_may_act(actor, inquiry, "take over")
     mission = inquiry.mission
     phase = phases.phase_at(mission, now)
     current = mission.contacts_for(phase)
@@ -59,15 +62,23 @@ def take_over(inquiry: Inquiry, actor: User, now: datetime) -> Contact:
     return new_contact
 
 
-def take_over_waiting(actor: User, now: datetime, ids: Collection[int] | None) -> int:
-    """Take over the inquiries waiting for ``actor`` in handover (only ``ids``, if given)."""
-    statement = select(Inquiry).where(handover_condition())
+def take_over_waiting(
+    actor: User, now: datetime, ids: Collection[int] | None
+) -> tuple[int, list[str]]:
+    """Take over the inquiries waiting for ``actor`` in handover (only ``ids``, if given);
+    return how many were taken, and why the others were not."""
+    statement = select(Inquiry).where(handover_condition()).order_by(Inquiry.id)
     if ids is not None:
         statement = statement.where(Inquiry.id.in_(ids))
     waiting = db.session.scalars(statement, pair_parameters(handover_pairs(actor, now))).all()
+    taken, refused = 0, []
     for inquiry in waiting:
-        take_over(inquiry, actor, now)
-    return len(waiting)
+        try:
+            take_over(inquiry, actor, now)
+            taken += 1
+        except Refused as error:
+            refused.append(f"{inquiry.reference}: {error}")
+    return taken, refused
 
 
 def place(contact: Contact | None) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from tracker.choices import ResponseChannel, Status
 from tracker.inquiries import lifecycle, response_clock
 from tracker.inquiries.assignment import claim
+from tracker.inquiries.sensitivity import ensure_may_act
 from tracker.inquiries.status_changes import clock_state, move, set_clock
 from tracker.inquiries.timeline import NOTE, record, record_change
 from tracker.mail import notices
@@ -24,6 +25,7 @@ RESPONSE_SUMMARIES: dict[ResponseChannel, str] = {
 
 def add_note(inquiry: Inquiry, actor: User, now: datetime, *, text: str) -> InquiryEvent:
     """Keep an internal note; it changes nothing else, so it makes no open page stale."""
+    ensure_may_act(actor, inquiry, "add a note to")
     return record(inquiry, NOTE, "Internal note", at=now, actor=actor, text=text)
 
 
@@ -31,6 +33,7 @@ def log_response(
     inquiry: Inquiry, actor: User, now: datetime, *, channel: ResponseChannel, said: str
 ) -> InquiryEvent:
     """Record what the office told the journalist; the first response stops the clock."""
+    ensure_may_act(actor, inquiry, "log a response on")
     if inquiry.status in lifecycle.CLOSING:
         described = lifecycle.DESCRIBED[inquiry.status]
         raise Refused(f"{described} takes no response; reopen it first.", field="said")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from tracker.choices import PUBLIC_STATUS, Status
 from tracker.inquiries import lifecycle, response_clock
+from tracker.inquiries.sensitivity import ensure_may_act
 from tracker.inquiries.timeline import record_change
 from tracker.models import Inquiry, InquiryEvent, User
 from tracker.refusals import Refused
@@ -42,6 +43,7 @@ def change_status(
     inquiry it duplicates.
     """
     target = to
+    ensure_may_act(actor, inquiry, "change the status of")
     lifecycle.check_transition(inquiry.status, target)
     if lifecycle.is_reopen(inquiry.status, target):
         return reopen_to(inquiry, actor, now, target)
@@ -74,6 +76,7 @@ def original_of_duplicate(inquiry: Inquiry, original: Inquiry | None) -> Inquiry
 
 def reopen(inquiry: Inquiry, actor: User, now: datetime) -> InquiryEvent:
     """Reopen a finished inquiry: back to its assignee's work, or back to the queue."""
+    ensure_may_act(actor, inquiry, "reopen")
     lifecycle.check_reopen(inquiry.status)
     target = lifecycle.reopen_target(inquiry.assignee_id is not None)
     return reopen_to(inquiry, actor, now, target)

@@ -27,6 +27,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from tracker.formatting import format_instant, in_zone, offset_label
 from tracker.i18n import LANGUAGES
+from tracker.inquiries.sensitivity import readable
 
 # Languages with a catalogue for the journalist's mail; the rest get English.
 TRANSLATED = frozenset(LANGUAGES)
@@ -52,7 +53,12 @@ def render(kind: str, language: str = FALLBACK, **context: Any) -> Rendered:
     """Render ``kind`` in ``language`` (or English) with ``context``."""
     text_template, html_template = templates_for(kind, language)
     with force_locale(language):
-        context = {"language": language, **gettext_callables(get_translations()), **context}
+        context = {
+            "language": language,
+            "readable": readable,
+            **gettext_callables(get_translations()),
+            **context,
+        }
         module = text_template.make_module(context)
         subject = " ".join(str(getattr(module, "subject", "")).split())
         text, html = str(module).strip() + "\n", html_template.render(context)

@@ -18,10 +18,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from tracker.auth.policy import identity_visible, require_role
+from tracker.auth.policy import require_role
 from tracker.choices import Role
 from tracker.csvsafe import csv_rows
 from tracker.extensions import db
+from tracker.inquiries import sensitivity
+from tracker.inquiries.sensitivity import identity_visible
 from tracker.models import Contact, Inquiry, Mission, User
 from tracker.queue import bp, listing
 from tracker.queue.views import chosen_tab, current_viewer, filter_form
@@ -62,6 +64,9 @@ def export_csv() -> ResponseReturnValue:
     viewer = current_viewer()
     tab = chosen_tab()
     filters = form.filters()
+    seen = listing.sensitive_seen(tab, viewer, filters)
+    if sensitivity.record_identity_views(viewer.user, seen, viewer.now):
+        db.session.commit()
     statement = export_statement(tab, listing.shape_of(viewer, filters))
     values = listing.parameters(viewer, filters)
     rows = (export_row(row, viewer.user) for row in fetch(statement, values))
@@ -166,7 +171,7 @@ def export_row(row: Sequence[Any], viewer: User) -> tuple[object, ...]:
         assignee_id,
     ) = row
     if not identity_visible(viewer, sensitive, assignee_id):
-        outlet = name = email = phone = ""
+        outlet = name = email = phone = subject = ""
     return (
         reference,
         utc(received_at),

@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 from jinja2.utils import url_quote
 
-from tracker.auth.policy import identity_visible
 from tracker.choices import OPEN_STATUSES, Channel, MediaType, RequestType, Status
 from tracker.formatting import due_words, format_instant, format_relative
+from tracker.inquiries.sensitivity import HIDDEN, identity_visible
 from tracker.models import User
 
 # Labels by member, read once: an enum's ``label`` property is a slow look-up per cell.
@@ -90,6 +90,7 @@ def row_views(
     zone = viewer.timezone
     views = []
     for row in rows:
+        visible = identity_visible(viewer, row.sensitive, row.assignee_id)
         words = due_words(row, now)
         live = words and row.clock_running and not row.first_response_at
         views.append(
@@ -100,11 +101,11 @@ def row_views(
                 channel=LABELS[row.channel],
                 received=format_instant(row.received_at, zone, language),
                 received_relative=format_relative(row.received_at, now, language),
-                identity_visible=identity_visible(viewer, row.sensitive, row.assignee_id),
-                name=row.name,
-                outlet=row.outlet,
+                identity_visible=visible,
+                name=row.name if visible else None,
+                outlet=row.outlet if visible else None,
                 media_type=LABELS[row.media_type],
-                subject=row.subject,
+                subject=row.subject if visible else HIDDEN.capitalize(),
                 request_type=LABELS[row.request_type],
                 due_words=words,
                 live_due=row.due_at.isoformat(timespec="seconds") if live else None,

@@ -14,12 +14,13 @@ from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
 from tracker.formatting import page_language
-from tracker.inquiries import handover
+from tracker.inquiries import handover, sensitivity
 from tracker.inquiries.bulk import assign_all, set_status_all
+from tracker.inquiries.sensitivity import identity_visible
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bp, listing
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
-from tracker.queue.rows import row_views
+from tracker.queue.rows import QueueRow, row_views
 from tracker.refusals import Refused
 
 PAGE_SIZE = 50
@@ -50,6 +51,18 @@ def current_viewer() -> listing.Viewer:
     return listing.Viewer(user, now, handover.handover_pairs(user, now))
 
 
+def record_sensitive_viewings(rows: Sequence[QueueRow], viewer: listing.Viewer) -> None:
+    """A sensitive journalist shown on the page is a viewing, recorded like the inquiry
+    page's (once an hour per person and inquiry)."""
+    seen = [
+        row.id
+        for row in rows
+        if row.sensitive and identity_visible(viewer.user, row.sensitive, row.assignee_id)
+    ]
+    if sensitivity.record_identity_views(viewer.user, seen, viewer.now):
+        db.session.commit()
+
+
 def chosen_tab() -> listing.Tab:
     try:
         return listing.Tab(request.args.get("tab", listing.Tab.NEEDS_ACTION.value))
@@ -68,6 +81,7 @@ def index() -> ResponseReturnValue:
     tab = chosen_tab()
     after = request.args.get("after", type=int)
     page = listing.queue_page(tab, viewer, filters, after=after, size=PAGE_SIZE)
+    record_sensitive_viewings(page.rows, viewer)
     return render_template(
         "queue/index.html",
         form=form,
@@ -99,9 +113,11 @@ def take_over() -> ResponseReturnValue:
         flash("The form expired; please try again.", "error")
         return redirect(url_for(".index", tab=listing.Tab.HANDOVER.value))
     ticked = None if form.scope.data == "all" else (form.ids.data or [])
-    taken = handover.take_over_waiting(signed_in_user(), clock.now(), ticked)
+    taken, refused = handover.take_over_waiting(signed_in_user(), clock.now(), ticked)
     db.session.commit()
     flash(f"You took over {taken} inquiries.", "success")
+    for reason in refused:
+        flash(reason, "error")
     return redirect(url_for(".index", tab=listing.Tab.HANDOVER.value))
 
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Mission, User
+from tracker.models import AuditEvent, Mission, User
 
 GOOD = "pale ink harbour seventy 3"
 
@@ -182,6 +182,27 @@ def test_deactivate_refuses_an_unknown_user(runner: FlaskCliRunner) -> None:
     assert "no user with email bob@example.org" in error_line(
         invoke(runner, "deactivate", "bob@example.org")
     )
+
+
+def test_the_commands_are_audited_like_the_admin_pages(runner: FlaskCliRunner) -> None:
+    """The same services as /admin/users, with the system as the actor."""
+    create(runner)
+    assert invoke(runner, "set-role", "ada@example.org", "manager").exit_code == 0
+    assert invoke(runner, "deactivate", "ada@example.org").exit_code == 0
+    trail = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.actor_user_id) for e in trail] == [
+        ("created", None),
+        ("updated", None),
+        ("deactivated", None),
+    ]
+    assert trail[1].summary == "ada@example.org: role from Admin to Manager"
+
+
+def test_the_commands_are_refused_what_the_admin_pages_refuse(runner: FlaskCliRunner) -> None:
+    create(runner)
+    assert invoke(runner, "deactivate", "ada@example.org").exit_code == 0
+    again = invoke(runner, "deactivate", "ada@example.org")
+    assert error_line(again) == "Error: ada@example.org is already deactivated."
 
 
 def test_list_shows_the_last_login(

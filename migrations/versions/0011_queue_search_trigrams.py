@@ -2,8 +2,8 @@
 
 The queue's text search on PostgreSQL tested ILIKE on every inquiry for its total; with
 the trigram index, ILIKE finds the matching rows from the index (see
-tracker/models/search_index.py). The pg_trgm extension is added to the database if it lacks it
-and the migration may; otherwise the index is left out, with a warning, and search keeps
+tracker/models/search_index.py). The pg_trgm extension is added to the database if it
+lacks it and the migration may; otherwise the index is left out, with a warning, and search keeps
 reading every row. SQLite is unchanged (its index came with 0010).
 
 Revision ID: 0011

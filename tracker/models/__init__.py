@@ -3,6 +3,17 @@
 # The SQLite search index has no model; importing it hooks its creation to create_all.
 from tracker.models import search_index  # noqa: F401
 from tracker.models.audit import AuditEvent
+from tracker.models.conversation import (
+    Attachment,
+    DraftState,
+    IncomingKind,
+    IncomingMail,
+    MailboxAddress,
+    QuarantinedMail,
+    ReplyDraft,
+    SavedReply,
+    SavedReplyVersion,
+)
 from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (
     Contact,
@@ -24,12 +35,17 @@ from tracker.models.users import ApiToken, LoginThrottle, User
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Contact",
+    "DraftState",
     "FollowUp",
+    "IncomingKind",
+    "IncomingMail",
     "Inquiry",
     "InquiryEvent",
     "LoginThrottle",
+    "MailboxAddress",
     "Mission",
     "MissionEvent",
     "OutboxMessage",
@@ -37,8 +53,12 @@ __all__ = [
     "PhaseAssignment",
     "PrivacyRun",
     "PrivacyRunKind",
+    "QuarantinedMail",
+    "ReplyDraft",
     "RoutingRule",
     "RoutingRuleContact",
+    "SavedReply",
+    "SavedReplyVersion",
     "User",
     "stats_day_durations",
     "stats_day_tallies",

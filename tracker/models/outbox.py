@@ -21,6 +21,8 @@ class OutboxStatus(Labelled):
     FAILED = "failed"
     # Withdrawn before sending because it stopped being true (a reminder after a response).
     CANCELLED = "cancelled"
+    # Sent, then a delivery report came back to the press office's mailbox.
+    BOUNCED = "bounced"
 
 
 class OutboxMessage(Base):
@@ -52,5 +54,12 @@ class OutboxMessage(Base):
     # A secret the bodies need (the status token of an acknowledgement), encrypted with a
     # key derived from SECRET_KEY; put into the bodies when sending, dropped once sent.
     sealed_secret: Mapped[str | None] = mapped_column(sa.Text)
+    # A reply in the journalist's thread: who else reads it, where answers go, and the
+    # Message-IDs it answers (the acknowledgement's, the journalist's last mail's).
+    cc_addresses: Mapped[str] = mapped_column(sa.Text, default="")
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
+    in_reply_to: Mapped[str | None] = mapped_column(sa.Text)
+    references: Mapped[str | None] = mapped_column(sa.Text)
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inquiry: Mapped[Inquiry | None] = relationship()

@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,19 @@ def make_inquiry(mission: Mission) -> Callable[..., intake.Receipt]:
 PASSWORD = "correct horse battery staple 42"
 
 
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once a run, not once an account, and at a lower scrypt cost.
+
+    At werkzeug's cost (what tracker.auth.passwords uses) a hash takes ~0.1 s, and so does
+    each check at the login form. A check reads the cost from the stored hash, so the app
+    checks this one by the same code, only faster; accounts made by the app itself (admin
+    pages, ``users create``) still get the real cost, and unknown addresses are still
+    checked against the app's dummy hash. The accounts share the salt: no test is about it.
+    """
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """Create an account: ``make_user(role=Role.MANAGER, contact="leila-duisekova")``.
@@ -280,7 +294,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             email=email or f"officer{number}@ohchr.test",
             name=name or f"Officer {number}",
             role=role,
-            password_hash=generate_password_hash(PASSWORD),
+            password_hash=password_hash(),
             **fields,
         )
         if contact:

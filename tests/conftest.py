@@ -1,15 +1,36 @@
-"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+"""Fixtures: an app on a test database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a controlled clock, the seed mission, and factories for inquiries.
 
 Every run makes its own database (a temporary SQLite file, or a new PostgreSQL schema
-dropped at the end), and every test starts from empty tables, so nothing depends on what
-an earlier run or test left behind.
+dropped at the end); its tables are made once.
+
+Each test starts from empty tables because whatever it wrote is rolled back, not deleted:
+SQLAlchemy's recipe "Joining a Session into an External Transaction (such as for test
+suites)". The ``app`` fixture opens one connection and begins a transaction on it; every
+session of the app during the test (the test's own, and each request's in its own app
+context, see IsolatedClient) is bound to that connection and works in a SAVEPOINT of it
+(``join_transaction_mode="create_savepoint"``), so the app's commits and rollbacks behave
+as usual, but nothing outlives the test. On PostgreSQL the sequences are restarted before
+each test, as TRUNCATE … RESTART IDENTITY did, so ids start at 1. On SQLite the test
+connection lets SQLAlchemy emit BEGIN itself (Python 3.11's sqlite3 would not put a
+SAVEPOINT inside the transaction); the app's PRAGMAs apply as on any connection.
+
+``@pytest.mark.real_commits`` opts a test out (or the ``real_commits`` fixture, requested by
+a fixture that all its tests need it for): its ``app`` is built afresh, its sessions
+commit for real, and every table is emptied afterwards (the old way, and much slower).
+Use it where another connection must see what the test wrote, or must write itself:
+threads or processes with sessions of their own (a session of a transactional test used
+from another thread fails, naming the marker), row locks and SKIP LOCKED, and code that
+opens its own connection with ``db.engine`` (the privacy wipe's checkpoint and VACUUM,
+a "concurrent" writer on a second connection). Tests on a database of their own
+(``app_on``: migrations, the e2e live server, SQLite file checks) need no marker.
 """
 
 from __future__ import annotations
 
 import contextvars
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -18,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, select, text
+from flask_sqlalchemy.session import Session as FlaskSqlalchemySession
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
@@ -37,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "seed" / "kazakhstan-2015.toml"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 SECRET = "test-secret-key-0123456789"
+# Where a joined app keeps the test's transaction (see JoinedTransaction).
+JOINED = "tests.joined_transaction"
 
 
 def on_postgresql() -> bool:
@@ -70,6 +94,14 @@ class FreshDatabases:
             for schema in self.schemas:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_commits: the app commits for real and the tables are emptied afterwards, "
+        "instead of the test's transaction being rolled back (see tests/conftest.py)",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -167,16 +199,145 @@ class ContextBoundBody:
             self.context.run(close)
 
 
-@pytest.fixture
-def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
-    """The application, inside an app context, on empty tables."""
-    application = create_app(app_settings(database_url, **app_config))
+def new_app(database_url: str, **overrides: Any) -> Flask:
+    application = create_app(app_settings(database_url, **overrides))
     application.test_client_class = IsolatedClient
+    return application
+
+
+class JoinedTransaction:
+    """One connection, in a transaction that is rolled back at the end of the test.
+
+    Every session of a joined app (``join``) is bound to this connection: see
+    ``sessions_join_the_test_transaction``.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.thread = threading.get_ident()
+        self.connection = engine.connect()
+        self.outer = self.connection.begin()
+        self.apps: list[Flask] = []
+
+    def join(self, app: Flask) -> None:
+        app.extensions[JOINED] = self
+        self.apps.append(app)
+
+    def bind(self) -> Connection:
+        # One connection cannot serve two threads at once, nor can a thread's commit be
+        # seen by the others before it is real.
+        if threading.get_ident() != self.thread:
+            raise RuntimeError(
+                "a session in another thread of a test whose writes are rolled back: "
+                "mark the test @pytest.mark.real_commits (see tests/conftest.py)"
+            )
+        return self.connection
+
+    def restart_sequences(self) -> None:
+        """Ids from 1 again (PostgreSQL's sequences are not rolled back, SQLite's are)."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.exec_driver_sql(
+                "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                "start_value, false) FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+
+    def close(self) -> None:
+        for app in self.apps:
+            app.extensions.pop(JOINED, None)
+        try:
+            if self.outer.is_active:
+                self.outer.rollback()
+        finally:
+            self.connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sessions_join_the_test_transaction() -> Iterator[None]:
+    """Bind every session of a joined app to the test's connection, in a savepoint.
+
+    Flask-SQLAlchemy's Session.get_bind picks the app's engine and ignores a session's
+    ``bind``; this asks the current app for the test's transaction first. Apps that did
+    not join one (real_commits, ``app_on``, the bench's own) get their engine as usual.
+    """
+    original = FlaskSqlalchemySession.get_bind
+
+    def get_bind(
+        self: FlaskSqlalchemySession,
+        mapper: Any | None = None,
+        clause: Any | None = None,
+        bind: Engine | Connection | None = None,
+        **kwargs: Any,
+    ) -> Engine | Connection:
+        if bind is None and has_app_context():
+            joined = current_app.extensions.get(JOINED)
+            if joined is not None:
+                return joined.bind()  # type: ignore[no-any-return]
+        return original(self, mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+    factory = db.session.session_factory
+    previous = factory.kw.get("join_transaction_mode", "conservative_savepoint")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FlaskSqlalchemySession, "get_bind", get_bind)
+        # Only matters with a Connection as the bind: a commit releases a savepoint.
+        factory.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            factory.configure(join_transaction_mode=previous)
+
+
+def sqlite_savepoints_inside_the_transaction(engine: Engine) -> None:
+    """SQLAlchemy's documented workaround for Python 3.11's sqlite3, for this engine only.
+
+    sqlite3 emits no BEGIN before a SAVEPOINT (nor a SELECT), so the savepoints would not
+    be part of the test's transaction and its rollback would keep what they committed.
+    SQLAlchemy emits the BEGIN instead. Call before the engine's first connection.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def explicit_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def real_commits() -> None:
+    """The marker's twin, for a fixture all of whose tests need real commits: request it
+    from that fixture (``three_inquiries(..., real_commits: None)``)."""
+
+
+def commits_for_real(request: pytest.FixtureRequest) -> bool:
+    marked = request.node.get_closest_marker("real_commits") is not None
+    return marked or "real_commits" in request.fixturenames
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, database_url: str, app_config: dict[str, Any]
+) -> Iterator[Flask]:
+    """The application, inside an app context, on empty tables; see the module's docstring."""
+    application = new_app(database_url, **app_config)
     with application.app_context():
-        yield application
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+        if commits_for_real(request):
+            yield application
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+            return
+        sqlite_savepoints_inside_the_transaction(db.engine)
+        transaction = JoinedTransaction(db.engine)
+        transaction.join(application)
+        try:
+            transaction.restart_sequences()
+            yield application
+        finally:
+            db.session.remove()
+            transaction.close()
+            db.engine.dispose()
 
 
 def empty_tables() -> None:
@@ -188,6 +349,29 @@ def empty_tables() -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+
+
+@pytest.fixture
+def build_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """More applications (other settings, extra routes): ``build_app(url=None, **overrides)``.
+
+    On the test database (no ``url``) they share the ``app`` fixture's transaction, so
+    they see what the test wrote; their engines are closed afterwards.
+    """
+    joined = app.extensions.get(JOINED)
+    built: list[Flask] = []
+
+    def build(url: str | None = None, **overrides: Any) -> Flask:
+        application = new_app(url or database_url, **overrides)
+        if url is None and joined is not None:
+            joined.join(application)
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -24,14 +24,20 @@ from another thread fails, naming the marker), row locks and SKIP LOCKED, and co
 opens its own connection with ``db.engine`` (the privacy wipe's checkpoint and VACUUM,
 a "concurrent" writer on a second connection). Tests on a database of their own
 (``app_on``: migrations, the e2e live server, SQLite file checks) need no marker.
+
+Applications are built once per distinct ``app_config`` in each worker and reused (create_app
+is ~25 ms); one whose settings or routes a test changed is thrown away afterwards, and
+one with rate limits on is never reused (its counts live in the app).
 """
 
 from __future__ import annotations
 
 import contextvars
+import copy
 import os
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -304,6 +310,72 @@ def sqlite_savepoints_inside_the_transaction(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+class ReusableApp:
+    """An app built for the tests, and what it looked like then, to tell if a test changed it."""
+
+    def __init__(self, database_url: str, overrides: dict[str, Any]) -> None:
+        self.app = new_app(database_url, **overrides)
+        with self.app.app_context():
+            sqlite_savepoints_inside_the_transaction(db.engine)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.views = dict(self.app.view_functions)
+        self.rules = len(list(self.app.url_map.iter_rules()))
+
+    def unchanged(self) -> bool:
+        return (
+            dict(self.app.config) == self.config
+            and self.app.view_functions == self.views
+            and len(list(self.app.url_map.iter_rules())) == self.rules
+        )
+
+    def dispose(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+class AppCache:
+    """Apps on the test database built once per distinct settings, least recent dropped."""
+
+    SIZE = 8
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.apps: OrderedDict[str, ReusableApp] = OrderedDict()
+
+    def take(self, overrides: dict[str, Any]) -> tuple[str | None, ReusableApp]:
+        settings = app_settings(self.database_url, **overrides)
+        # Rate limits count in the app (memory://): a fresh app, fresh counts.
+        key = None if settings["RATELIMIT_ENABLED"] else repr(sorted(overrides.items()))
+        reusable = self.apps.pop(key, None) if key else None
+        if reusable is None:
+            reusable = ReusableApp(self.database_url, overrides)
+        else:
+            # As for a new app: a test may add routes before its first request. Flask has
+            # no public switch for this; the app is not reused if routes were added.
+            reusable.app._got_first_request = False
+        return key, reusable
+
+    def give_back(self, key: str | None, reusable: ReusableApp) -> None:
+        if key is None or not reusable.unchanged():
+            reusable.dispose()
+            return
+        self.apps[key] = reusable
+        while len(self.apps) > self.SIZE:
+            _, oldest = self.apps.popitem(last=False)
+            oldest.dispose()
+
+    def close(self) -> None:
+        while self.apps:
+            self.apps.popitem()[1].dispose()
+
+
+@pytest.fixture(scope="session")
+def app_cache(database_url: str) -> Iterator[AppCache]:
+    cache = AppCache(database_url)
+    yield cache
+    cache.close()
+
+
 @pytest.fixture
 def real_commits() -> None:
     """The marker's twin, for a fixture all of whose tests need real commits: request it
@@ -317,27 +389,31 @@ def commits_for_real(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture
 def app(
-    request: pytest.FixtureRequest, database_url: str, app_config: dict[str, Any]
+    request: pytest.FixtureRequest,
+    database_url: str,
+    app_config: dict[str, Any],
+    app_cache: AppCache,
 ) -> Iterator[Flask]:
     """The application, inside an app context, on empty tables; see the module's docstring."""
-    application = new_app(database_url, **app_config)
-    with application.app_context():
-        if commits_for_real(request):
+    if commits_for_real(request):
+        application = new_app(database_url, **app_config)
+        with application.app_context():
             yield application
             db.session.remove()
             empty_tables()
             db.engine.dispose()
-            return
-        sqlite_savepoints_inside_the_transaction(db.engine)
+        return
+    key, reusable = app_cache.take(app_config)
+    with reusable.app.app_context():
         transaction = JoinedTransaction(db.engine)
-        transaction.join(application)
+        transaction.join(reusable.app)
         try:
             transaction.restart_sequences()
-            yield application
+            yield reusable.app
         finally:
             db.session.remove()
             transaction.close()
-            db.engine.dispose()
+    app_cache.give_back(key, reusable)
 
 
 def empty_tables() -> None:

@@ -578,3 +578,24 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return target
 
     return sign_in
+
+
+# Fixtures that several modules share.
+
+NOON = "2015-01-20T12:00:00+06:00"
+
+
+@pytest.fixture
+def at_noon(set_now: Callable[[str], datetime], mission: Mission) -> datetime:
+    """The clock at noon (UTC+6) on the second day of the visit, the mission loaded."""
+    return set_now(NOON)
+
+
+@pytest.fixture
+def officer(
+    mission: Mission, make_user: Callable[..., User], login: Callable[..., FlaskClient]
+) -> User:
+    """Leila Duisekova, press officer (her contact's account), signed in on ``client``."""
+    user = make_user(name="Leila Duisekova", contact="leila-duisekova", timezone="Asia/Almaty")
+    login(user)
+    return user

@@ -1,8 +1,9 @@
 """Fixtures: an app on a test database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a controlled clock, the seed mission, and factories for inquiries.
 
-Every run makes its own database (a temporary SQLite file, or a new PostgreSQL schema
-dropped at the end); its tables are made once.
+Every run, and every pytest-xdist worker of a run, makes its own database: a temporary
+SQLite file, or a PostgreSQL schema named after the worker (``test_gw0_…``), dropped at the
+end. Its tables are made once.
 
 Each test starts from empty tables because whatever it wrote is rolled back, not deleted:
 SQLAlchemy's recipe "Joining a Session into an External Transaction (such as for test
@@ -65,6 +66,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "seed" / "kazakhstan-2015.toml"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 SECRET = "test-secret-key-0123456789"
+# "gw0", "gw1", … under pytest-xdist; "main" without it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Where a joined app keeps the test's transaction (see JoinedTransaction).
 JOINED = "tests.joined_transaction"
 
@@ -83,7 +86,9 @@ class FreshDatabases:
     def new(self) -> str:
         if not TEST_DATABASE_URL:
             return f"sqlite:///{self.tmp / f'{uuid.uuid4().hex}.sqlite'}"
-        schema = f"test_{uuid.uuid4().hex[:16]}"
+        # The worker in the name: parallel workers (and parallel runs) never clash, and a
+        # schema left by a killed run says whose it was.
+        schema = f"test_{WORKER}_{uuid.uuid4().hex[:16]}"
         engine = create_engine(TEST_DATABASE_URL)
         with engine.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -49,6 +49,7 @@ import pytest
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy.session import Session as FlaskSqlalchemySession
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
@@ -210,9 +211,30 @@ class ContextBoundBody:
             self.context.run(close)
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for every app of the run: a new app (an app of its own for
+    a real_commits test, one per rate-limited or SMTP test, the e2e servers) would compile
+    each template again. All are made by create_app, with the same Jinja settings, and
+    Jinja checks each template's source against its entry."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
 def new_app(database_url: str, **overrides: Any) -> Flask:
     application = create_app(app_settings(database_url, **overrides))
     application.test_client_class = IsolatedClient
+    application.jinja_env.bytecode_cache = SHARED_BYTECODE
     return application
 
 

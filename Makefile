@@ -16,8 +16,12 @@ run: migrate seed translations
 	SESSION_COOKIE_SECURE=false REMEMBER_COOKIE_SECURE=false \
 		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The suite on every core (pytest-xdist), each worker on a database of its own (see
+# tests/conftest.py); TEST_WORKERS=0 runs it in one process, as a bare `pytest` does.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.installed translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 setup: $(VENV)/.installed
 

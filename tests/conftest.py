@@ -1,25 +1,56 @@
-"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+"""Fixtures: an app on a test database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a controlled clock, the seed mission, and factories for inquiries.
 
-Every run makes its own database (a temporary SQLite file, or a new PostgreSQL schema
-dropped at the end), and every test starts from empty tables, so nothing depends on what
-an earlier run or test left behind.
+Every run, and every pytest-xdist worker of a run, makes its own database: a temporary
+SQLite file, or a PostgreSQL schema named after the worker (``test_gw0_…``), dropped at the
+end. Its tables are made once.
+
+Each test starts from empty tables because whatever it wrote is rolled back, not deleted:
+SQLAlchemy's recipe "Joining a Session into an External Transaction (such as for test
+suites)". The ``app`` fixture opens one connection and begins a transaction on it; every
+session of the app during the test (the test's own, and each request's in its own app
+context, see IsolatedClient) is bound to that connection and works in a SAVEPOINT of it
+(``join_transaction_mode="create_savepoint"``), so the app's commits and rollbacks behave
+as usual, but nothing outlives the test. On PostgreSQL the sequences are restarted before
+each test, as TRUNCATE … RESTART IDENTITY did, so ids start at 1. On SQLite the test
+connection lets SQLAlchemy emit BEGIN itself (Python 3.11's sqlite3 would not put a
+SAVEPOINT inside the transaction); the app's PRAGMAs apply as on any connection.
+
+``@pytest.mark.real_commits`` opts a test out (or the ``real_commits`` fixture, requested by
+a fixture that all its tests need it for): its ``app`` is built afresh, its sessions
+commit for real, and every table is emptied afterwards (the old way, and much slower).
+Use it where another connection must see what the test wrote, or must write itself:
+threads or processes with sessions of their own (a session of a transactional test used
+from another thread fails, naming the marker), row locks and SKIP LOCKED, and code that
+opens its own connection with ``db.engine`` (the privacy wipe's checkpoint and VACUUM,
+a "concurrent" writer on a second connection). Tests on a database of their own
+(``app_on``: migrations, the e2e live server, SQLite file checks) need no marker.
+
+Applications are built once per distinct ``app_config`` in each worker and reused (create_app
+is ~25 ms); one whose settings or routes a test changed is thrown away afterwards, and
+one with rate limits on is never reused (its counts live in the app).
 """
 
 from __future__ import annotations
 
 import contextvars
+import copy
 import os
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, select, text
+from flask_sqlalchemy.session import Session as FlaskSqlalchemySession
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
@@ -36,6 +67,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "seed" / "kazakhstan-2015.toml"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 SECRET = "test-secret-key-0123456789"
+# "gw0", "gw1", … under pytest-xdist; "main" without it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Where a joined app keeps the test's transaction (see JoinedTransaction).
+JOINED = "tests.joined_transaction"
 
 
 def on_postgresql() -> bool:
@@ -52,7 +87,9 @@ class FreshDatabases:
     def new(self) -> str:
         if not TEST_DATABASE_URL:
             return f"sqlite:///{self.tmp / f'{uuid.uuid4().hex}.sqlite'}"
-        schema = f"test_{uuid.uuid4().hex[:16]}"
+        # The worker in the name: parallel workers (and parallel runs) never clash, and a
+        # schema left by a killed run says whose it was.
+        schema = f"test_{WORKER}_{uuid.uuid4().hex[:16]}"
         engine = create_engine(TEST_DATABASE_URL)
         with engine.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -69,6 +106,14 @@ class FreshDatabases:
             for schema in self.schemas:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_commits: the app commits for real and the tables are emptied afterwards, "
+        "instead of the test's transaction being rolled back (see tests/conftest.py)",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -166,16 +211,236 @@ class ContextBoundBody:
             self.context.run(close)
 
 
-@pytest.fixture
-def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
-    """The application, inside an app context, on empty tables."""
-    application = create_app(app_settings(database_url, **app_config))
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for every app of the run: a new app (an app of its own for
+    a real_commits test, one per rate-limited or SMTP test, the e2e servers) would compile
+    each template again. All are made by create_app, with the same Jinja settings, and
+    Jinja checks each template's source against its entry."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
+def new_app(database_url: str, **overrides: Any) -> Flask:
+    application = create_app(app_settings(database_url, **overrides))
     application.test_client_class = IsolatedClient
-    with application.app_context():
-        yield application
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    application.jinja_env.bytecode_cache = SHARED_BYTECODE
+    return application
+
+
+class JoinedTransaction:
+    """One connection, in a transaction that is rolled back at the end of the test.
+
+    Every session of a joined app (``join``) is bound to this connection: see
+    ``sessions_join_the_test_transaction``.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.thread = threading.get_ident()
+        self.connection = engine.connect()
+        self.outer = self.connection.begin()
+        self.apps: list[Flask] = []
+
+    def join(self, app: Flask) -> None:
+        app.extensions[JOINED] = self
+        self.apps.append(app)
+
+    def bind(self) -> Connection:
+        # One connection cannot serve two threads at once, nor can a thread's commit be
+        # seen by the others before it is real.
+        if threading.get_ident() != self.thread:
+            raise RuntimeError(
+                "a session in another thread of a test whose writes are rolled back: "
+                "mark the test @pytest.mark.real_commits (see tests/conftest.py)"
+            )
+        return self.connection
+
+    def restart_sequences(self) -> None:
+        """Ids from 1 again (PostgreSQL's sequences are not rolled back, SQLite's are)."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.exec_driver_sql(
+                "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                "start_value, false) FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+
+    def close(self) -> None:
+        for app in self.apps:
+            app.extensions.pop(JOINED, None)
+        try:
+            if self.outer.is_active:
+                self.outer.rollback()
+        finally:
+            self.connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sessions_join_the_test_transaction() -> Iterator[None]:
+    """Bind every session of a joined app to the test's connection, in a savepoint.
+
+    Flask-SQLAlchemy's Session.get_bind picks the app's engine and ignores a session's
+    ``bind``; this asks the current app for the test's transaction first. Apps that did
+    not join one (real_commits, ``app_on``, the bench's own) get their engine as usual.
+    """
+    original = FlaskSqlalchemySession.get_bind
+
+    def get_bind(
+        self: FlaskSqlalchemySession,
+        mapper: Any | None = None,
+        clause: Any | None = None,
+        bind: Engine | Connection | None = None,
+        **kwargs: Any,
+    ) -> Engine | Connection:
+        if bind is None and has_app_context():
+            joined = current_app.extensions.get(JOINED)
+            if joined is not None:
+                return joined.bind()  # type: ignore[no-any-return]
+        return original(self, mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+    factory = db.session.session_factory
+    previous = factory.kw.get("join_transaction_mode", "conservative_savepoint")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FlaskSqlalchemySession, "get_bind", get_bind)
+        # Only matters with a Connection as the bind: a commit releases a savepoint.
+        factory.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            factory.configure(join_transaction_mode=previous)
+
+
+def sqlite_savepoints_inside_the_transaction(engine: Engine) -> None:
+    """SQLAlchemy's documented workaround for Python 3.11's sqlite3, for this engine only.
+
+    sqlite3 emits no BEGIN before a SAVEPOINT (nor a SELECT), so the savepoints would not
+    be part of the test's transaction and its rollback would keep what they committed.
+    SQLAlchemy emits the BEGIN instead. Call before the engine's first connection.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def explicit_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class ReusableApp:
+    """An app built for the tests, and what it looked like then, to tell if a test changed it."""
+
+    def __init__(self, database_url: str, overrides: dict[str, Any]) -> None:
+        self.app = new_app(database_url, **overrides)
+        with self.app.app_context():
+            sqlite_savepoints_inside_the_transaction(db.engine)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.views = dict(self.app.view_functions)
+        self.rules = len(list(self.app.url_map.iter_rules()))
+
+    def unchanged(self) -> bool:
+        return (
+            dict(self.app.config) == self.config
+            and self.app.view_functions == self.views
+            and len(list(self.app.url_map.iter_rules())) == self.rules
+        )
+
+    def dispose(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+class AppCache:
+    """Apps on the test database built once per distinct settings, least recent dropped."""
+
+    SIZE = 8
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.apps: OrderedDict[str, ReusableApp] = OrderedDict()
+
+    def take(self, overrides: dict[str, Any]) -> tuple[str | None, ReusableApp]:
+        settings = app_settings(self.database_url, **overrides)
+        # Rate limits count in the app (memory://): a fresh app, fresh counts.
+        key = None if settings["RATELIMIT_ENABLED"] else repr(sorted(overrides.items()))
+        reusable = self.apps.pop(key, None) if key else None
+        if reusable is None:
+            reusable = ReusableApp(self.database_url, overrides)
+        else:
+            # As for a new app: a test may add routes before its first request. Flask has
+            # no public switch for this; the app is not reused if routes were added.
+            reusable.app._got_first_request = False
+        return key, reusable
+
+    def give_back(self, key: str | None, reusable: ReusableApp) -> None:
+        if key is None or not reusable.unchanged():
+            reusable.dispose()
+            return
+        self.apps[key] = reusable
+        while len(self.apps) > self.SIZE:
+            _, oldest = self.apps.popitem(last=False)
+            oldest.dispose()
+
+    def close(self) -> None:
+        while self.apps:
+            self.apps.popitem()[1].dispose()
+
+
+@pytest.fixture(scope="session")
+def app_cache(database_url: str) -> Iterator[AppCache]:
+    cache = AppCache(database_url)
+    yield cache
+    cache.close()
+
+
+@pytest.fixture
+def real_commits() -> None:
+    """The marker's twin, for a fixture all of whose tests need real commits: request it
+    from that fixture (``three_inquiries(..., real_commits: None)``)."""
+
+
+def commits_for_real(request: pytest.FixtureRequest) -> bool:
+    marked = request.node.get_closest_marker("real_commits") is not None
+    return marked or "real_commits" in request.fixturenames
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    app_config: dict[str, Any],
+    app_cache: AppCache,
+) -> Iterator[Flask]:
+    """The application, inside an app context, on empty tables; see the module's docstring."""
+    if commits_for_real(request):
+        application = new_app(database_url, **app_config)
+        with application.app_context():
+            yield application
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+        return
+    key, reusable = app_cache.take(app_config)
+    with reusable.app.app_context():
+        transaction = JoinedTransaction(db.engine)
+        transaction.join(reusable.app)
+        try:
+            transaction.restart_sequences()
+            yield reusable.app
+        finally:
+            db.session.remove()
+            transaction.close()
+    app_cache.give_back(key, reusable)
 
 
 def empty_tables() -> None:
@@ -187,6 +452,29 @@ def empty_tables() -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+
+
+@pytest.fixture
+def build_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """More applications (other settings, extra routes): ``build_app(url=None, **overrides)``.
+
+    On the test database (no ``url``) they share the ``app`` fixture's transaction, so
+    they see what the test wrote; their engines are closed afterwards.
+    """
+    joined = app.extensions.get(JOINED)
+    built: list[Flask] = []
+
+    def build(url: str | None = None, **overrides: Any) -> Flask:
+        application = new_app(url or database_url, **overrides)
+        if url is None and joined is not None:
+            joined.join(application)
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -260,6 +548,19 @@ def make_inquiry(mission: Mission) -> Callable[..., intake.Receipt]:
 PASSWORD = "correct horse battery staple 42"
 
 
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once a run, not once an account, and at a lower scrypt cost.
+
+    At werkzeug's cost (what tracker.accounts.passwords uses) a hash takes ~0.1 s, and so does
+    each check at the login form. A check reads the cost from the stored hash, so the app
+    checks this one by the same code, only faster; accounts made by the app itself (admin
+    pages, ``users create``) still get the real cost, and unknown addresses are still
+    checked against the app's dummy hash. The accounts share the salt: no test is about it.
+    """
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """Create an account: ``make_user(role=Role.MANAGER, contact="leila-duisekova")``.
@@ -280,7 +581,7 @@ def make_user(app: Flask) -> Callable[..., User]:
             email=email or f"officer{number}@ohchr.test",
             name=name or f"Officer {number}",
             role=role,
-            password_hash=generate_password_hash(PASSWORD),
+            password_hash=password_hash(),
             **fields,
         )
         if contact:
@@ -304,3 +605,24 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return target
 
     return sign_in
+
+
+# Fixtures that several modules share.
+
+NOON = "2015-01-20T12:00:00+06:00"
+
+
+@pytest.fixture
+def at_noon(set_now: Callable[[str], datetime], mission: Mission) -> datetime:
+    """The clock at noon (UTC+6) on the second day of the visit, the mission loaded."""
+    return set_now(NOON)
+
+
+@pytest.fixture
+def officer(
+    mission: Mission, make_user: Callable[..., User], login: Callable[..., FlaskClient]
+) -> User:
+    """Leila Duisekova, press officer (her contact's account), signed in on ``client``."""
+    user = make_user(name="Leila Duisekova", contact="leila-duisekova", timezone="Asia/Almaty")
+    login(user)
+    return user

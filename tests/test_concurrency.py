@@ -11,6 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -20,6 +21,9 @@ from tracker.inquiries import intake
 from tracker.models import Inquiry, Mission, stats_day_tallies, stats_scope_outlets
 from tracker.stats import reporting
 from tracker.stats.scope import Scope
+
+# Each thread commits for real, as separate requests would.
+pytestmark = pytest.mark.real_commits
 
 SUBMITTERS = 8
 RECEIVED_AT = datetime.fromisoformat("2015-01-20T10:00:00+06:00")

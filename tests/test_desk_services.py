@@ -477,6 +477,8 @@ def test_a_stale_version_is_refused_naming_who_changed_it_and_when(
     )
 
 
+# The colleague commits on a connection of their own.
+@pytest.mark.real_commits
 def test_a_concurrent_commit_surfaces_as_stale_data(
     inquiry: Inquiry, officer: User, colleague: User
 ) -> None:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import IsolatedClient, app_settings
 from flask import Flask, abort, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from tracker import create_app
 from tracker.choices import Role
 from tracker.extensions import db
 from tracker.models import Inquiry, User
@@ -28,23 +25,6 @@ from tracker.models import Inquiry, User
 FORM_URL = "/missions/kazakhstan-2015/inquire"
 API_URL = "/api/v1/missions/kazakhstan-2015/contacts"
 SECRET_DETAIL = "password=hunter2 in /srv/tracker/secret.py"
-
-
-@pytest.fixture
-def build_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """More applications (other settings, extra routes); their engines closed afterwards."""
-    built: list[Flask] = []
-
-    def build(url: str | None = None, **overrides: Any) -> Flask:
-        app = create_app(app_settings(url or database_url, **overrides))
-        app.test_client_class = IsolatedClient
-        built.append(app)
-        return app
-
-    yield build
-    for app in built:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def assert_page(response: TestResponse, code: int, words: str) -> str:

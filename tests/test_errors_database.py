@@ -85,7 +85,10 @@ def close(sock: socket.socket) -> None:
 
 
 @pytest.fixture
-def relayed_app(database_url: str) -> Iterator[tuple[Flask, Relay]]:
+def relayed_app(
+    database_url: str,
+    real_commits: None,  # the relayed app's own connections must see the test's data
+) -> Iterator[tuple[Flask, Relay]]:
     url = make_url(database_url)
     relay = Relay((url.host or "127.0.0.1", url.port or 5432))
     relay.start()

@@ -397,6 +397,8 @@ def test_two_officers_on_the_same_version_the_first_wins_the_second_is_told(
     assert kinds().count("note") == 1
 
 
+# Karen commits on a connection of her own.
+@pytest.mark.real_commits
 def test_a_concurrent_commit_between_check_and_write_gets_the_same_message(
     as_leila: FlaskClient,
     karen: User,

@@ -36,6 +36,8 @@ def app_config() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
+# read_stored() reads through an engine of its own.
+@pytest.mark.real_commits
 def test_generated_submissions_pass_the_real_form(
     client: FlaskClient, mission: Mission, database_url: str, make_user: Callable[..., Any]
 ) -> None:
@@ -69,7 +71,10 @@ def test_a_post_without_the_token_is_refused(client: FlaskClient, mission: Missi
 
 @pytest.fixture
 def three_inquiries(
-    make_inquiry: Callable[..., Any], make_user: Callable[..., Any], database_url: str
+    make_inquiry: Callable[..., Any],
+    make_user: Callable[..., Any],
+    database_url: str,
+    real_commits: None,  # the checks read through an engine of their own
 ) -> list[int]:
     make_user(role=Role.MANAGER)
     return [make_inquiry(message=f"Question [load #{n}]").inquiry.id for n in (1, 2, 3)]

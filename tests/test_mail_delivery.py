@@ -349,6 +349,8 @@ def test_failed_mail_can_be_queued_again(
 # --- A sender that dies ---------------------------------------------------------------
 
 
+# Another connection must see the claim.
+@pytest.mark.real_commits
 def test_a_claim_is_committed_before_the_smtp_call(
     app: Flask, smtp: SmtpServer, make_inquiry: Callable[..., Receipt], set_now: Any
 ) -> None:
@@ -440,6 +442,8 @@ def test_every_attempt_carries_the_same_message_id(
 # --- Several senders at once ----------------------------------------------------------
 
 
+# Senders in threads, each on its own connection.
+@pytest.mark.real_commits
 def test_concurrent_senders_never_send_a_mail_twice(
     app: Flask, smtp: SmtpServer, make_inquiry: Callable[..., Receipt], set_now: Any
 ) -> None:
@@ -476,6 +480,8 @@ def test_concurrent_senders_never_send_a_mail_twice(
     assert {row.attempts for row in rows()} == {1}
 
 
+# A row lock held on another connection, a sender in a thread.
+@pytest.mark.real_commits
 @pytest.mark.skipif(not on_postgresql(), reason="row locks and SKIP LOCKED: PostgreSQL only")
 def test_a_sender_skips_the_mail_another_sender_holds_without_waiting(
     app: Flask, smtp: SmtpServer, make_inquiry: Callable[..., Receipt], set_now: Any

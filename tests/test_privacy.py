@@ -158,6 +158,9 @@ def test_a_mission_file_may_set_its_retention(tmp_path: Any) -> None:
 # --- Purge ----------------------------------------------------------------------------
 
 
+# The wipe that follows an anonymisation checkpoints (SQLite) or vacuums (PostgreSQL) on
+# a connection of its own: here and in each test marked so below.
+@pytest.mark.real_commits
 def test_purge_anonymises_closed_inquiries_past_retention_only(
     app: Flask,
     runner: FlaskCliRunner,
@@ -187,6 +190,7 @@ def test_purge_anonymises_closed_inquiries_past_retention_only(
     assert (kept.name, kept.anonymised_at) == (NAME, None)
 
 
+@pytest.mark.real_commits
 def test_purge_blanks_the_officers_free_text_and_the_mails(
     app: Flask,
     runner: FlaskCliRunner,
@@ -223,6 +227,7 @@ def test_purge_blanks_the_officers_free_text_and_the_mails(
     assert purged.first_response_at == closed.received_at + timedelta(minutes=30)
 
 
+@pytest.mark.real_commits
 def test_purge_leaves_the_statistics_unchanged(
     app: Flask,
     runner: FlaskCliRunner,
@@ -275,6 +280,7 @@ def test_dry_run_reports_and_changes_nothing_but_its_record(
     assert everything_stored() == before
 
 
+@pytest.mark.real_commits
 def test_every_run_is_recorded_without_the_address(
     app: Flask,
     runner: FlaskCliRunner,
@@ -351,6 +357,7 @@ def test_export_of_an_unknown_address_is_empty_and_a_bad_one_refused(
 # --- Erase ----------------------------------------------------------------------------
 
 
+@pytest.mark.real_commits
 def test_erase_leaves_nothing_of_the_journalist(
     app: Flask, runner: FlaskCliRunner, journalist_inquiries: dict[str, Inquiry]
 ) -> None:
@@ -371,6 +378,7 @@ def test_erase_leaves_nothing_of_the_journalist(
     assert unsent and all(mail.status is OutboxStatus.CANCELLED for mail in unsent)
 
 
+@pytest.mark.real_commits
 def test_erase_merges_the_search_index_so_no_trace_of_the_name_stays_in_it(
     app: Flask, runner: FlaskCliRunner, journalist_inquiries: dict[str, Inquiry]
 ) -> None:
@@ -459,6 +467,7 @@ def test_erase_says_when_a_busy_log_still_holds_old_copies(sqlite_file_app: Flas
     assert [trace for trace in HER_TRACES if trace in database_files().lower()] == []
 
 
+@pytest.mark.real_commits
 def test_erase_vacuums_the_anonymised_rows_old_versions_away(
     app: Flask, runner: FlaskCliRunner, journalist_inquiries: dict[str, Inquiry]
 ) -> None:
@@ -490,6 +499,7 @@ def test_erase_asks_before_it_acts(
     assert fresh(journalist_inquiries["closed"]).name == NAME
 
 
+@pytest.mark.real_commits
 def test_erasing_an_unknown_address_is_recorded(app: Flask, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["privacy", "erase", "nobody@example.org"])
     assert result.exit_code == 0
@@ -498,6 +508,7 @@ def test_erasing_an_unknown_address_is_recorded(app: Flask, runner: FlaskCliRunn
     assert (run.kind, run.inquiry_count) == (PrivacyRunKind.ERASE, 0)
 
 
+@pytest.mark.real_commits
 def test_a_journalist_who_called_is_exported_and_erased_by_phone_number(
     app: Flask,
     runner: FlaskCliRunner,
@@ -556,6 +567,7 @@ def test_a_journalist_is_named_by_one_valid_address_or_number(
     assert runs() == []
 
 
+@pytest.mark.real_commits
 def test_an_erased_inquiry_still_shows_its_status_page(
     app: Flask, runner: FlaskCliRunner, make_inquiry: Callable[..., Receipt], client: FlaskClient
 ) -> None:
@@ -599,6 +611,7 @@ def test_the_form_says_what_is_kept_and_until_when(
     assert "copy" in notice and "erase" in notice
 
 
+@pytest.mark.real_commits
 def test_erasure_blanks_the_subject_quoted_in_managers_digests(
     app: Flask,
     runner: FlaskCliRunner,

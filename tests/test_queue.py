@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -18,22 +17,6 @@ from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
 from tracker.queue import listing
-
-NOW = "2015-01-20T12:00:00+06:00"
-
-
-@pytest.fixture
-def officer(
-    mission: Any, make_user: Callable[..., User], login: Callable[..., FlaskClient]
-) -> User:
-    user = make_user(name="Leila Duisekova", contact="leila-duisekova", timezone="Asia/Almaty")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def at_noon(set_now: Callable[[str], datetime], mission: Any) -> datetime:
-    return set_now(NOW)
 
 
 def queue_html(client: FlaskClient, **params: str) -> str:

@@ -24,22 +24,6 @@ from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
 from tracker.queue import csv_export, views
 
-NOW = "2015-01-20T12:00:00+06:00"
-
-
-@pytest.fixture
-def officer(
-    mission: Any, make_user: Callable[..., User], login: Callable[..., FlaskClient]
-) -> User:
-    user = make_user(name="Leila Duisekova", contact="leila-duisekova", timezone="Asia/Almaty")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def at_noon(set_now: Callable[[str], datetime], mission: Any) -> datetime:
-    return set_now(NOW)
-
 
 def received(make_inquiry: Callable[..., Receipt], when: str, **fields: Any) -> Inquiry:
     return make_inquiry(received_at=when, **fields).inquiry

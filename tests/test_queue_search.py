@@ -22,14 +22,12 @@ from sqlalchemy import (
     true,
     update,
 )
-from test_queue import at_noon, counted_queries, officer, queue_html, received, tab_count
+from test_queue import counted_queries, queue_html, received, tab_count
 
 from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, InquiryEvent, User, search_index
-
-__all__ = ["at_noon", "officer"]  # fixtures shared with test_queue
 
 
 def test_search_counts_matches_in_every_status_but_no_hidden_name(

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import PASSWORD, IsolatedClient, app_settings
+from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from tracker import create_app
 from tracker.config import ConfigError
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
@@ -41,21 +40,14 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def limited_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+def limited_app(build_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """Build more applications on the test database (limits on unless overridden)."""
-    built: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         overrides.setdefault("RATELIMIT_ENABLED", True)
-        app = create_app(app_settings(database_url, **overrides))
-        app.test_client_class = IsolatedClient
-        built.append(app)
-        return app
+        return build_app(**overrides)
 
-    yield build
-    for app in built:
-        with app.app_context():
-            db.engine.dispose()
+    return build
 
 
 def from_address(app: Flask, address: str) -> FlaskClient:

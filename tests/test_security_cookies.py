@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from conftest import PASSWORD, IsolatedClient, app_settings
+from conftest import PASSWORD
 from flask import Flask
 
-from tracker import create_app
-from tracker.extensions import db
 from tracker.models import User
-
-
-@pytest.fixture
-def build_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    built: list[Flask] = []
-
-    def build(**overrides: Any) -> Flask:
-        app = create_app(app_settings(database_url, **overrides))
-        app.test_client_class = IsolatedClient
-        built.append(app)
-        return app
-
-    yield build
-    for app in built:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def login_cookies(app: Flask, email: str) -> dict[str, str]:

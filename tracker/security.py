@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from flask.globals import request_ctx
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker import links
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,8 +49,25 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # First of the before-request hooks, whatever registers after: nothing else runs for
+    # a host the site does not answer to.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_host)
     app.after_request(add_security_headers)
     trust_proxies(app)
+
+
+def refuse_unknown_host() -> None:
+    """A Host header outside TRUSTED_HOSTS gets the 400 page, before any view runs.
+
+    Flask checks the host against TRUSTED_HOSTS when it binds the URL map to the request,
+    and on failure keeps the error for dispatch, with no URL map: the 400 page could not
+    build a single link and fell back to bare text (with a traceback in the log). Bound to
+    the site's own address instead, it is the ordinary error page.
+    """
+    error = request.routing_exception
+    if isinstance(error, SecurityError):
+        request_ctx.url_adapter = links.adapter(current_app)
+        raise error
 
 
 def trust_proxies(app: Flask) -> None:

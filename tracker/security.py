@@ -1,4 +1,5 @@
-"""Security headers on every response, and the check that keeps redirects on this site.
+"""Security headers on every response, the hosts the site answers to, and the check that
+keeps redirects on this site.
 
 The Content-Security-Policy allows scripts, styles and images from this site only, with
 nothing inline: markup a journalist manages to slip into a page cannot run. Pages keep
@@ -41,10 +42,25 @@ HEADERS = {
 }
 
 
+# Sent only over HTTPS (RFC 6797 has browsers ignore it over http): a browser that once
+# reached the site securely never again tries it in plain http, for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+# The press office's pages and the API show journalists' personal data and internal
+# notes: no browser or proxy cache may keep a copy (a shared computer's back button, a
+# disk cache). The public pages may be cached; the status page says no-store itself.
+PRIVATE_BLUEPRINTS = frozenset({"desk", "queue", "stats", "admin", "auth", "api"})
+
+
 def add_security_headers(response: Response) -> Response:
     """Set each header unless the view chose a stricter one."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    # is_secure: the request came over https, or through TRUSTED_PROXIES that say so.
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    if request.blueprint in PRIVATE_BLUEPRINTS or response.mimetype == "text/csv":
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,4 +1,4 @@
-"""Input no form here can hold: the NUL character, and uploaded files.
+"""Input no form here can hold: the NUL character, uploaded files, numbers beyond 64 bits.
 
 PostgreSQL refuses NUL (U+0000) in text, in a query's parameters as much as in a stored
 value, so a NUL typed into a form or an address would end in a 500 there (SQLite takes
@@ -75,6 +75,29 @@ def refuse_nul() -> None:
         return
     if any_nul([*request.form.keys(), *(v for vs in request.form.listvalues() for v in vs)]):
         abort(400, description=REQUEST_MESSAGE)
+
+
+# The largest id a query may name: both databases store ids as 64-bit signed integers, and
+# a larger number overflows the driver (OverflowError on SQLite, out of range on
+# PostgreSQL): a 500 for what is only a bad address.
+LARGEST_ID = 2**63 - 1
+
+
+def query_id(name: str) -> int | None:
+    """The query argument ``name`` as an id (0 to LARGEST_ID); None when absent or empty.
+
+    Anything else is answered with the 400 page, saying what the argument must be.
+    """
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    # isdecimal() alone would take other scripts' digits ("٣"), which int() reads too:
+    # ASCII only, and no more digits than LARGEST_ID has before converting.
+    if raw.isascii() and raw.isdecimal() and len(raw) <= len(str(LARGEST_ID)):
+        number = int(raw)
+        if number <= LARGEST_ID:
+            return number
+    abort(400, description=f"“{name}” must be a whole number from 0 to {LARGEST_ID}.")
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from tracker import inputs
 from tracker.auth.policy import signed_in_user
 from tracker.extensions import db
 from tracker.models import Mission
@@ -38,7 +39,7 @@ def edited(model: type[Any], **owner: Any) -> Any:
     """The row named by ``?edit=ID`` (None without one); a bad or stale id is a 404."""
     if "edit" not in request.args:
         return None
-    return row_or_404(model, request.args.get("edit", type=int), **owner)
+    return row_or_404(model, inputs.query_id("edit"), **owner)
 
 
 def done(message: str, endpoint: str, **values: Any) -> Response:

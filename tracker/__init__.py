@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_logging(app)
     return app
 
 
@@ -86,6 +87,13 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.formatting import register
 
     register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Status tokens redacted from the log lines of requests (after every module loaded)."""
+    from tracker import logs
+
+    logs.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

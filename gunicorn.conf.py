@@ -9,9 +9,16 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
 from tracker.logs import FILTER, redact_value
+from tracker.security import SERVER_HEADER
+
+# Every answer's Server header names the site, not the server software: "gunicorn" tells
+# a scanner which server's flaws to try. (Responses read the name from this module-level
+# constant when they are made, in the workers forked after this file is read.)
+gunicorn.http.wsgi.SERVER = SERVER_HEADER
 
 
 class RedactingLogger(Logger):

@@ -1,4 +1,5 @@
-"""What the servers write: status tokens kept out of every log.
+"""What the servers write and send: status tokens kept out of every log, and a Server
+header that names neither Werkzeug nor gunicorn (nor their versions).
 
 Tested with the real servers: Werkzeug's (what `flask run`, hence `make run`, uses) in a
 thread, and gunicorn with gunicorn.conf.py in a subprocess, as deployed.
@@ -41,6 +42,10 @@ def get(port: int, path: str) -> http.client.HTTPResponse:
     response.read()
     connection.close()
     return response
+
+
+def server_headers(response: http.client.HTTPResponse) -> list[str]:
+    return [value for name, value in response.getheaders() if name.lower() == "server"]
 
 
 # --- The redaction itself --------------------------------------------------------------
@@ -89,6 +94,11 @@ def test_werkzeugs_request_log_shows_no_status_token(
     lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
     assert any("GET /status/[redacted] HTTP/1.1" in line for line in lines), lines
     assert token not in caplog.text
+
+
+def test_werkzeugs_server_names_only_the_site(werkzeug_server: int) -> None:
+    for path in ("/", "/static/css/site.css", "/nowhere"):
+        assert server_headers(get(werkzeug_server, path)) == ["tracker"]
 
 
 # --- The app's own log -----------------------------------------------------------------
@@ -207,13 +217,15 @@ def wait_until_answering(process: subprocess.Popen[Any], port: int, output: Path
     pytest.fail(f"gunicorn did not answer:\n{output.read_text()}")
 
 
-def test_gunicorn_logs_no_status_token(
+def test_gunicorn_names_only_the_site_and_logs_no_status_token(
     gunicorn: tuple[int, Path, Path],
 ) -> None:
     port, access, output = gunicorn
     # No tables: the status page answers 503, and the app logs a warning with its path.
     answer = get(port, f"/status/{TOKEN}")
     assert answer.status == 503
+    assert server_headers(answer) == ["tracker"]
+    assert server_headers(get(port, "/")) == ["tracker"]
 
     deadline = time.monotonic() + 10
     while "/status/" not in access.read_text() and time.monotonic() < deadline:

@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import WSGIRequestHandler
 
 from tracker import links
 
@@ -70,6 +71,23 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_host)
     app.after_request(add_security_headers)
     trust_proxies(app)
+    name_the_development_server()
+
+
+# The Server header's value: the site, not the software (and version) serving it.
+SERVER_HEADER = "tracker"
+
+
+def development_server_version(_handler: WSGIRequestHandler) -> str:
+    return SERVER_HEADER
+
+
+def name_the_development_server() -> None:
+    """Werkzeug's server (`flask run`, so `make run`) names itself "Werkzeug/3.x
+    Python/3.x" in a Server header on every answer, and adds it even when the app sets
+    one, so only its request handler can change it. gunicorn is named in gunicorn.conf.py.
+    """
+    WSGIRequestHandler.version_string = development_server_version  # type: ignore[method-assign,assignment]
 
 
 def refuse_unknown_host() -> None:

@@ -40,7 +40,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from tracker import database, i18n, inputs, models, security  # noqa: F401  (models register tables)
+    from tracker import (
+        database,
+        i18n,
+        inputs,
+        models,  # noqa: F401  (models register tables)
+        permissions,
+        security,
+    )
     from tracker.auth import session
 
     db.init_app(app)
@@ -51,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     database.configure_sqlite()
+    permissions.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -323,7 +323,8 @@ def instance_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    # The folder too: it holds the database and config.py (see tracker.permissions).
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     # Created with owner-only permissions: the key signs every session cookie.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

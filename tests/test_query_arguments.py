@@ -1,8 +1,9 @@
 """Query arguments of the staff's pages: whatever the address says, never a 500.
 
-An id beyond 64 bits (``/queue?after=9999999999999999999999999``) used to reach the
-database and overflow there (OverflowError on SQLite, out of range on PostgreSQL): a 500
-for a bad address. Every numeric argument now goes through ``inputs.query_id``.
+An id out of range (``/queue?after=9999999999999999999999999``) used to reach the
+database and fail there (OverflowError on SQLite beyond 64 bits, out of range on
+PostgreSQL beyond 32): a 500 for a bad address. Every numeric argument now goes through
+``inputs.query_id``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ PAGES: dict[str, tuple[str, ...]] = {
 VALUES = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.sampled_from([2**31 - 1, 2**31, 2**32, 2**63 - 1, 2**63, 2**64]).map(str),
     st.integers(min_value=LARGEST_ID - 2, max_value=2**64 + 2).map(str),
     st.sampled_from(
         ["", "0", "-1", "+1", " 1", "1e309", "NaN", "٣", "²", HUGE, "2015-01-20", "9999-12-31"]
@@ -95,7 +97,7 @@ def test_every_page_in_the_list_exists(app: Flask, admin_client: FlaskClient) ->
     ("path", "name"),
     [("/queue", "after"), ("/admin/outbox/", "before"), ("/admin/contacts", "edit")],
 )
-@pytest.mark.parametrize("value", [HUGE, str(LARGEST_ID + 1), "-1", "12abc", "٣"])
+@pytest.mark.parametrize("value", [HUGE, str(2**63), str(LARGEST_ID + 1), "-1", "12abc", "٣"])
 def test_an_id_that_is_no_id_gets_the_400_page_saying_so(
     admin_client: FlaskClient, path: str, name: str, value: str
 ) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tracker import logs
+from tracker import create_app, logs
 from tracker.inquiries import status_tokens
 from tracker.inquiries.intake import Receipt
 
@@ -104,11 +104,21 @@ def test_werkzeugs_server_names_only_the_site(werkzeug_server: int) -> None:
 # --- The app's own log -----------------------------------------------------------------
 
 
+def app_without_tables(tmp_path: Path, **overrides: Any) -> Flask:
+    """The app on a SQLite file with no tables: to SQLite, a database that cannot answer."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "k" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite'}",
+    }
+    return create_app({**settings, **overrides})
+
+
 def test_the_apps_warnings_show_no_status_token(
-    app_on: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The database is unreachable (here: has no tables): the warning names the path."""
-    app = app_on()
+    """The database is unreachable: the warning names the path."""
+    app = app_without_tables(tmp_path)
     response = app.test_client().get(f"/status/{TOKEN}")
     assert response.status_code == 503
     assert "database unavailable on /status/[redacted]" in caplog.text
@@ -116,9 +126,9 @@ def test_the_apps_warnings_show_no_status_token(
 
 
 def test_flasks_exception_log_shows_no_status_token(
-    app_on: Callable[..., Flask], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = app_on(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    app = app_without_tables(tmp_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     def broken(token: str) -> str:
         raise RuntimeError("broken")

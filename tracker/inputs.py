@@ -1,4 +1,4 @@
-"""Input no form here can hold: the NUL character, uploaded files, numbers beyond 64 bits.
+"""Input no form here can hold: the NUL character, uploaded files, ids out of range.
 
 PostgreSQL refuses NUL (U+0000) in text, in a query's parameters as much as in a stored
 value, so a NUL typed into a form or an address would end in a 500 there (SQLite takes
@@ -77,10 +77,10 @@ def refuse_nul() -> None:
         abort(400, description=REQUEST_MESSAGE)
 
 
-# The largest id a query may name: both databases store ids as 64-bit signed integers, and
-# a larger number overflows the driver (OverflowError on SQLite, out of range on
-# PostgreSQL): a 500 for what is only a bad address.
-LARGEST_ID = 2**63 - 1
+# The largest id a query may name: ids are INTEGER columns, 32-bit signed on PostgreSQL
+# (64-bit on SQLite). A larger number reaches the database and fails there (out of range
+# on PostgreSQL, OverflowError beyond 64 bits on SQLite): a 500 for a bad address.
+LARGEST_ID = 2**31 - 1
 
 
 def query_id(name: str) -> int | None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from tracker.choices import Phase, Role
 from tracker.extensions import db
+from tracker.formatting import format_instant
 from tracker.inquiries.intake import Receipt
+from tracker.missions import contact_changes
 from tracker.models import AuditEvent, Contact, Mission, User
 
 
@@ -234,3 +238,71 @@ def test_a_contact_named_by_a_rule_is_taken_off_it_before_deletion(
     assert response.status_code == 422
     assert "still answers for kazakhstan-2015: routing rule 1" in response.get_data(as_text=True)
     assert contacts_count() == 4
+
+
+# --- Two admins at once ----------------------------------------------------------------
+
+KAREN_DELETED_AT = datetime(2015, 1, 20, 4, 5, tzinfo=UTC)
+
+
+def another_admin_deletes(contact_id: int, karen: User) -> None:
+    """Karen's deletion, committed on a connection of her own, with its audit record."""
+    with db.engine.begin() as other:
+        other.execute(delete(Contact.__table__).where(Contact.__table__.c.id == contact_id))
+        other.execute(
+            insert(AuditEvent.__table__).values(
+                at=KAREN_DELETED_AT,
+                actor_user_id=karen.id,
+                action="deleted",
+                entity_type="contact",
+                entity_id=contact_id,
+                summary="Deleted contact Rolando Gómez (rolando-gomez)",
+                details={},
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "service"),
+    [("deactivate", "deactivate_contact"), ("delete", "delete_contact")],
+)
+def test_a_change_that_loses_the_race_to_a_deletion_gets_409_naming_who_and_when(
+    client: FlaskClient,
+    admin: User,
+    mission: Mission,
+    make_user: Callable[..., User],
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    service: str,
+) -> None:
+    """Karen deletes the contact after Ada's request read it and before it wrote."""
+    karen = make_user(role=Role.ADMIN, name="Karen Admin")
+    client.post("/admin/contacts", data=contact_form())
+    created = contact("rolando-gomez")
+    created_id = created.id
+    change = getattr(contact_changes, service)
+
+    def lose_the_race(actor: User, row: Contact) -> Any:
+        if service == "delete_contact":
+            another_admin_deletes(row.id, karen)
+            return change(actor, row)
+        result = change(actor, row)
+        another_admin_deletes(row.id, karen)
+        return result
+
+    monkeypatch.setattr(contact_changes, service, lose_the_race)
+    response = client.post(
+        "/admin/contacts/state", data={"item": str(created_id), "action": action}
+    )
+
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    when = format_instant(KAREN_DELETED_AT, admin.timezone)
+    assert f"while you were on this page, Karen Admin changed it at {when}" in page
+    assert "Deleted contact Rolando Gómez" in page and "Nothing was saved" in page
+    # Karen's deletion stands; nothing of Ada's was stored.
+    assert contacts_count() == 4
+    assert [(e.action, e.actor_user_id) for e in audit_events()] == [
+        ("created", admin.id),
+        ("deleted", karen.id),
+    ]

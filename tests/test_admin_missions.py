@@ -294,8 +294,8 @@ def test_an_event_of_another_mission_or_a_stale_row_is_a_404(
     response = client.post(f"{SEED}/events/row", data={"item": "999", "action": "remove"})
     assert response.status_code == 404
     assert client.get(f"{SEED}/events?edit=999").status_code == 404
-    # An unreadable id is not taken for "add a new one".
-    assert client.post(f"{SEED}/events?edit=abc", data=event_form()).status_code == 404
+    # An unreadable id is not taken for "add a new one": the address itself is bad.
+    assert client.post(f"{SEED}/events?edit=abc", data=event_form()).status_code == 400
     assert len(events_in_order(mission)) == 2
     assert client.get("/admin/missions/nowhere-1999").status_code == 404
 

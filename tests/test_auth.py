@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import Cookie, TestResponse
 
+from tracker.accounts import passwords
 from tracker.extensions import db
 from tracker.models import User
 
@@ -250,6 +251,102 @@ def test_failures_are_forgotten_after_a_day(
     fail(client, "known@example.org", 5)
     set_now("2015-01-21T10:00:01+06:00")
     assert submit_login(client, "known@example.org", "wrong again").status_code == 422
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same answers without scrypt's deliberate slowness: these tests fail hundreds
+    of times, and count failures, not hashes."""
+    monkeypatch.setattr(
+        passwords, "verify_password", lambda stored, given: bool(stored) and given == PASSWORD
+    )
+
+
+def from_address(app: Flask, address: str) -> FlaskClient:
+    """A browser on another machine: its own cookies, its own client address."""
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = address
+    return other
+
+
+@pytest.mark.usefixtures("quick_passwords")
+def test_a_stranger_failing_at_an_officers_address_slows_only_themself(
+    app: Flask, make_user: Callable[..., User], set_now: Callable[..., datetime]
+) -> None:
+    """Six wrong passwords, then one more as soon as each block ends, for a whole day:
+    the officer, at another client address, still logs in at the first try."""
+    make_user(email="known@example.org")
+    now = set_now(T0)
+    stranger = from_address(app, "203.0.113.7")
+    assert fail(stranger, "known@example.org", 6)[-1].status_code == 429
+    for _ in range(24 * 4):
+        now = set_now(now + timedelta(minutes=15, seconds=1))
+        assert fail(stranger, "known@example.org", 1)[0].status_code == 429
+    officer = from_address(app, "198.51.100.20")
+    assert submit_login(officer, "known@example.org", PASSWORD).status_code == 303
+
+
+def test_the_block_says_how_long_to_wait_in_retry_after(
+    client: FlaskClient, set_now: Callable[..., datetime]
+) -> None:
+    set_now(T0)
+    sixth = fail(client, "known@example.org", 6)[-1]
+    assert sixth.status_code == 429 and sixth.headers["Retry-After"] == "30"
+    set_now("2015-01-20T10:00:10+06:00")
+    blocked = submit_login(client, "known@example.org", PASSWORD)
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "20"
+    assert "Retry-After" not in fail(client, "other@example.org", 1)[0].headers
+
+
+@pytest.mark.usefixtures("quick_passwords")
+def test_many_clients_together_meet_the_ceiling_for_everyone(
+    app: Flask, make_user: Callable[..., User], set_now: Callable[..., datetime]
+) -> None:
+    """Ten clients' free failures in an hour block the address for every client."""
+    make_user(email="known@example.org")
+    set_now(T0)
+    for number in range(10):
+        answers = fail(from_address(app, f"203.0.113.{number}"), "known@example.org", 5)
+        assert [answer.status_code for answer in answers] == [422] * 5
+    eleventh = fail(from_address(app, "203.0.113.99"), "known@example.org", 1)[0]
+    assert eleventh.status_code == 429 and eleventh.headers["Retry-After"] == "30"
+
+    officer = from_address(app, "198.51.100.20")
+    blocked = submit_login(officer, "known@example.org", PASSWORD)
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "30"
+    set_now("2015-01-20T10:00:31+06:00")
+    assert submit_login(officer, "known@example.org", PASSWORD).status_code == 303
+
+
+@pytest.mark.usefixtures("quick_passwords")
+def test_the_ceiling_counts_an_hour_at_a_time(app: Flask, set_now: Callable[..., datetime]) -> None:
+    set_now(T0)
+    for number in range(10):
+        fail(from_address(app, f"203.0.113.{number}"), "known@example.org", 5)
+    set_now("2015-01-20T11:00:00+06:00")
+    later = fail(from_address(app, "203.0.113.99"), "known@example.org", 1)[0]
+    assert later.status_code == 422
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_is_throttled_apart(
+    app_on: Callable[..., Flask], set_now: Callable[..., datetime]
+) -> None:
+    app = app_on(TRUSTED_PROXIES=1)
+    with app.app_context():
+        db.create_all()
+        set_now(T0)
+        proxy = app.test_client()
+        stranger = {"X-Forwarded-For": "203.0.113.7"}
+        answers = [
+            proxy.post("/login", data={"email": "a@example.org", "password": "x"}, headers=stranger)
+            for _ in range(6)
+        ]
+        assert answers[-1].status_code == 429
+        officer = {"X-Forwarded-For": "198.51.100.20"}
+        data = {"email": "a@example.org", "password": "x"}
+        assert proxy.post("/login", data=data, headers=officer).status_code == 422
+        db.session.remove()
+        db.engine.dispose()
 
 
 @ignore_utcnow

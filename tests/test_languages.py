@@ -270,6 +270,36 @@ def test_an_unknown_language_changes_nothing(client: FlaskClient) -> None:
     assert Page(text(client.get(MISSION_URL))).lang == "en"
 
 
+class TestTheSwitcherWithCsrfOn:
+    """Without a token, another site's page could switch a visitor's language."""
+
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_the_switcher_sends_the_token_of_its_page(self, client: FlaskClient) -> None:
+        page = text(client.get(MISSION_URL))
+        token = re.search(
+            r'class="language-switcher">\s*<input type="hidden" name="csrf_token" '
+            r'value="([^"]+)">',
+            page,
+        )
+        assert token, "the switcher carries no CSRF token"
+        data = {"lang": "ru", "next": MISSION_URL, "csrf_token": token.group(1)}
+        response = client.post("/language", data=data)
+        assert response.status_code == 303
+        assert response.headers["Set-Cookie"].startswith("lang=ru;")
+
+    def test_a_switch_without_the_token_is_refused_and_changes_nothing(
+        self, client: FlaskClient
+    ) -> None:
+        client.get(MISSION_URL)
+        response = client.post("/language", data={"lang": "ru", "next": MISSION_URL})
+        assert response.status_code == 400
+        assert "lang=" not in response.headers.get("Set-Cookie", "")
+        assert Page(text(client.get(MISSION_URL))).lang == "en"
+
+
 def test_every_public_page_has_the_switcher_with_each_language_marked(
     client: FlaskClient,
 ) -> None:

@@ -34,12 +34,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_logging(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this application."""
-    from tracker import database, i18n, inputs, models, security  # noqa: F401  (models register tables)
+    from tracker import (
+        database,
+        i18n,
+        inputs,
+        models,  # noqa: F401  (models register tables)
+        permissions,
+        security,
+    )
     from tracker.auth import session
 
     db.init_app(app)
@@ -50,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     database.configure_sqlite()
+    permissions.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,6 +95,13 @@ def register_template_helpers(app: Flask) -> None:
     from tracker.formatting import register
 
     register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Status tokens redacted from the log lines of requests (after every module loaded)."""
+    from tracker import logs
+
+    logs.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

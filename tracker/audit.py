@@ -26,10 +26,18 @@ ENTITY_TYPES: dict[type, str] = {Mission: "mission", Contact: "contact", User: "
 PAGE = 50
 
 
+Audited = Mission | Contact | User
+
+
+def entity_key(entity: Audited) -> tuple[str, int]:
+    """How the audit trail names an entity: its type's name and its id."""
+    return ENTITY_TYPES[type(entity)], entity.id
+
+
 def record(
     actor: User | None,
     action: str,
-    entity: Mission | Contact | User,
+    entity: Audited,
     summary: str,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
@@ -81,7 +89,14 @@ def recent(limit: int = PAGE) -> Sequence[AuditEvent]:
     return db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
 
 
-def history(entity: Mission | Contact | User, limit: int = PAGE) -> Sequence[AuditEvent]:
+def last_change(entity_type: str, entity_id: int) -> AuditEvent | None:
+    """The latest change to one entity, named by ``entity_key`` (it may be gone since)."""
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    query = query.where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+    return db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(1)).first()
+
+
+def history(entity: Audited, limit: int = PAGE) -> Sequence[AuditEvent]:
     """The latest changes to one mission, contact or account, newest first."""
     query = (
         select(AuditEvent)

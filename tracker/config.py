@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
 from limits import parse_many
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from werkzeug.sansio.utils import host_is_trusted
+
+from tracker import links
 
 
 class ConfigError(click.ClickException):
@@ -62,6 +67,13 @@ DEFAULTS: dict[str, Any] = {
     # How many proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header, so a
     # client cannot pick the address its limits are counted under.
     "TRUSTED_PROXIES": 0,
+    # The site's address as people reach it, e.g. https://press.example.org: every link in
+    # mail and calendars starts with it (tracker/links.py). None: from SERVER_NAME, else
+    # http://127.0.0.1:PORT (what `make run` serves).
+    "PUBLIC_BASE_URL": None,
+    # Host names the site answers to (Flask's own setting; others get 400). None: the host
+    # of PUBLIC_BASE_URL, 127.0.0.1 and localhost. Comma-separated in the environment.
+    "TRUSTED_HOSTS": None,
 }
 # No default for the secrets: SECRET_KEY is generated per instance (instance_secret_key),
 # MAIL_PASSWORD comes from the deployment. Outside the literal above because bandit's
@@ -79,6 +91,8 @@ RATE_LIMIT_SETTINGS = (
 NONE_DEFAULT_TYPES: dict[str, type] = {
     "MAX_CONTENT_LENGTH": int,
     "SERVER_NAME": str,
+    "PUBLIC_BASE_URL": str,
+    "TRUSTED_HOSTS": str,
     "SESSION_COOKIE_SECURE": bool,
     "REMEMBER_COOKIE_SECURE": bool,
 }
@@ -95,6 +109,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     validate(app.config)
+    resolve_public_addresses(app)
     secure_cookies_by_default(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
@@ -157,6 +172,77 @@ def validate(config: Mapping[str, Any]) -> None:
         raise ConfigError(f"TRUSTED_PROXIES must be a number from 0 to 5, got {proxies!r}")
     if config.get("DATABASE_URL"):
         parse_database_url(str(config["DATABASE_URL"]))
+
+
+def resolve_public_addresses(app: Flask) -> None:
+    """Settle PUBLIC_BASE_URL and TRUSTED_HOSTS, both needed before the first request."""
+    base, guessed = public_base_url(app.config)
+    app.config["PUBLIC_BASE_URL"] = base
+    app.extensions[links.GUESSED_KEY] = guessed
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"), base)
+
+
+def public_base_url(config: Mapping[str, Any]) -> tuple[str, bool]:
+    """The base of every absolute link, and whether it is only the local fallback."""
+    raw = config.get("PUBLIC_BASE_URL")
+    if raw:
+        return parse_public_base_url(str(raw), "PUBLIC_BASE_URL"), False
+    server = config.get("SERVER_NAME")
+    if server:
+        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+        root = str(config.get("APPLICATION_ROOT") or "/").rstrip("/")
+        return parse_public_base_url(f"{scheme}://{server}{root}", "SERVER_NAME"), False
+    return f"http://127.0.0.1:{config['PORT']}", True
+
+
+def parse_public_base_url(raw: str, name: str) -> str:
+    """An http(s) address with a host and no query, fragment or credentials; no final /."""
+    text = raw.strip()
+    parts = urlsplit(text)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if (
+        parts.scheme not in {"http", "https"}
+        or "@" in parts.netloc
+        or not host_is_trusted(parts.netloc)
+        or not port_ok
+        or "?" in text
+        or "#" in text
+        or any(char.isspace() for char in text)
+    ):
+        raise ConfigError(
+            f"{name} must give the site's address as http(s)://host[:port][/path], with no "
+            f"query or fragment, e.g. https://press.example.org; got {raw!r}"
+        )
+    return text.rstrip("/")
+
+
+# A host name (a leading dot also accepts its subdomains) or an IPv4 address, as
+# Werkzeug compares them: ASCII (punycode for other scripts), no port.
+HOST_NAME = re.compile(r"\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
+
+
+def trusted_hosts(raw: Any, base: str) -> list[str]:
+    """The host names the site answers to; the public base's host must be one of them."""
+    base_host = urlsplit(base).hostname or ""
+    if raw is None:
+        return list(dict.fromkeys([base_host, "127.0.0.1", "localhost"]))
+    entries = raw.split(",") if isinstance(raw, str) else list(raw)
+    hosts = [str(entry).strip() for entry in entries if str(entry).strip()]
+    bad = [host for host in hosts if not HOST_NAME.fullmatch(host)]
+    if bad or not hosts:
+        raise ConfigError(
+            "TRUSTED_HOSTS must be host names separated by commas (no ports), e.g. "
+            f"'press.example.org,127.0.0.1'; got {raw!r}"
+        )
+    if not host_is_trusted(base_host, hosts):
+        raise ConfigError(
+            f"TRUSTED_HOSTS must include {base_host!r}, the host of PUBLIC_BASE_URL, "
+            "or the links in mail would lead to an address the site refuses"
+        )
+    return hosts
 
 
 def validate_rate_limit(name: str, value: Any) -> None:
@@ -237,7 +323,8 @@ def instance_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    # The folder too: it holds the database and config.py (see tracker.permissions).
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     # Created with owner-only permissions: the key signs every session cookie.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

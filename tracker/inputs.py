@@ -1,4 +1,4 @@
-"""Input no form here can hold: the NUL character, and uploaded files.
+"""Input no form here can hold: the NUL character, uploaded files, ids out of range.
 
 PostgreSQL refuses NUL (U+0000) in text, in a query's parameters as much as in a stored
 value, so a NUL typed into a form or an address would end in a 500 there (SQLite takes
@@ -75,6 +75,29 @@ def refuse_nul() -> None:
         return
     if any_nul([*request.form.keys(), *(v for vs in request.form.listvalues() for v in vs)]):
         abort(400, description=REQUEST_MESSAGE)
+
+
+# The largest id a query may name: ids are INTEGER columns, 32-bit signed on PostgreSQL
+# (64-bit on SQLite). A larger number reaches the database and fails there (out of range
+# on PostgreSQL, OverflowError beyond 64 bits on SQLite): a 500 for a bad address.
+LARGEST_ID = 2**31 - 1
+
+
+def query_id(name: str) -> int | None:
+    """The query argument ``name`` as an id (0 to LARGEST_ID); None when absent or empty.
+
+    Anything else is answered with the 400 page, saying what the argument must be.
+    """
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    # isdecimal() alone would take other scripts' digits ("٣"), which int() reads too:
+    # ASCII only, and no more digits than LARGEST_ID has before converting.
+    if raw.isascii() and raw.isdecimal() and len(raw) <= len(str(LARGEST_ID)):
+        number = int(raw)
+        if number <= LARGEST_ID:
+            return number
+    abort(400, description=f"“{name}” must be a whole number from 0 to {LARGEST_ID}.")
 
 
 def init_app(app: Flask) -> None:

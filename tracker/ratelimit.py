@@ -49,8 +49,9 @@ ROUTE_LIMITS = (
     # A status page is one of 2^256 addresses: a flood here is someone guessing tokens.
     RouteLimit("public.status", "RATELIMIT_STATUS_PAGE"),
     RouteLimit("api.mission_contacts", "RATELIMIT_CONTACTS_API"),
-    # On top of the per-address throttle in tracker.accounts.login_throttle: this one stops a single
-    # client trying many different addresses.
+    # Per client address, whatever email address it types: this one stops a single client
+    # trying many accounts; tracker.accounts.login_throttle slows one client's attempts at
+    # one account, and caps all clients' attempts at it together.
     RouteLimit("auth.login", "RATELIMIT_LOGIN", ("POST",)),
 )
 

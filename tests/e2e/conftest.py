@@ -114,6 +114,8 @@ def live_server(app_on: Callable[..., Flask], running_clock: datetime) -> Iterat
     app = app_on(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, SERVER_NAME=None)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.port}"
+    # As a deployment sets it: the links on pages and in mail lead to this server.
+    app.config["PUBLIC_BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     with app.app_context():
         try:

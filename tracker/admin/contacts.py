@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit
 from tracker.admin import bp
-from tracker.admin.common import actor, done, edited, refuse, row_or_404
+from tracker.admin.common import actor, conflict, done, edited, refuse, row_or_404
 from tracker.admin.forms import ContactStateForm
 from tracker.admin.forms.people import ContactForm
 from tracker.extensions import db
@@ -32,7 +33,7 @@ def contacts() -> ResponseReturnValue:
         return done(f"Contact {created.name} created.", "admin.contacts")
     changed = contact_changes.update_contact(actor(), contact, form.values())
     message = "Saved." if changed else "Nothing to change."
-    return done(message, "admin.contacts", edit=contact.id)
+    return done(message, "admin.contacts", changing=contact, edit=contact.id)
 
 
 @bp.post("/contacts/state")
@@ -48,8 +49,11 @@ def contact_state() -> ResponseReturnValue:
     except Refused as refused:
         refuse(form, refused, "action")
         return render_contacts(ContactForm.for_contact(contact), contact, 422, form)
+    except StaleDataError:
+        # Deleting a contact that another admin deleted meanwhile.
+        conflict(audit.entity_key(contact))
     target = {} if action == "delete" else {"edit": contact.id}
-    return done(message.format(name=name), "admin.contacts", **target)
+    return done(message.format(name=name), "admin.contacts", changing=contact, **target)
 
 
 def change_state(contact: Contact, action: str) -> str:

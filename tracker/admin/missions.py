@@ -50,7 +50,7 @@ def mission(slug: str) -> ResponseReturnValue:
             refuse(form, refused, "slug")
         else:
             message = "Saved." if changed else "Nothing to change."
-            return done(message, "admin.mission", slug=found.slug)
+            return done(message, "admin.mission", changing=found, slug=found.slug)
     return render_mission(found, form, 422)
 
 
@@ -83,9 +83,14 @@ def events(slug: str) -> ResponseReturnValue:
         return render_events(found, form, event, 422)
     if event is None:
         mission_changes.add_event(actor(), found, form.values())
-        return done("Event added.", "admin.events", slug=slug)
+        return done("Event added.", "admin.events", changing=found, slug=slug)
     changed = mission_changes.update_event(actor(), found, event, form.values())
-    return done("Event saved." if changed else "Nothing to change.", "admin.events", slug=slug)
+    return done(
+        "Event saved." if changed else "Nothing to change.",
+        "admin.events",
+        changing=found,
+        slug=slug,
+    )
 
 
 @bp.post("/missions/<slug>/events/row")
@@ -98,13 +103,15 @@ def event_row(slug: str) -> ResponseReturnValue:
     event = row_or_404(MissionEvent, form.item_id, mission_id=found.id)
     if form.action.data == "remove":
         mission_changes.remove_event(actor(), found, event)
-        return done(f"Event “{event.title}” removed.", "admin.events", slug=slug)
+        return done(f"Event “{event.title}” removed.", "admin.events", changing=found, slug=slug)
     try:
         place = mission_changes.move_event(actor(), found, event, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_events(found, EventForm(formdata=None, mission=found), None, 422, form)
-    return done(f"“{event.title}” is now number {place}.", "admin.events", slug=slug)
+    return done(
+        f"“{event.title}” is now number {place}.", "admin.events", changing=found, slug=slug
+    )
 
 
 def render_events(

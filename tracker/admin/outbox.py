@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker import inputs
 from tracker.admin import bp
 from tracker.extensions import db
 from tracker.mail import outbox
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 def outbox_page() -> ResponseReturnValue:
     """The outbox, newest first, filtered by status; each mail readable in full."""
     status = parse_status(request.args.get("status"))
-    before = request.args.get("before", type=int)
+    before = inputs.query_id("before")
     statement = (
         select(OutboxMessage)
         .options(selectinload(OutboxMessage.inquiry))

@@ -29,7 +29,7 @@ def assignments(slug: str) -> ResponseReturnValue:
         refuse(form, refused, "contact")
         return render_assignments(found, form, 422)
     message = f"{form.chosen.name} now answers {phase.label.lower()}."
-    return done(message, "admin.assignments", slug=slug)
+    return done(message, "admin.assignments", changing=found, slug=slug)
 
 
 @bp.post("/missions/<slug>/contacts/row")
@@ -43,13 +43,17 @@ def assignment_row(slug: str) -> ResponseReturnValue:
     name, phase = row.contact.name, row.phase.label.lower()
     if form.action.data == "remove":
         schedule_changes.remove_assignment(actor(), found, row)
-        return done(f"{name} no longer answers {phase}.", "admin.assignments", slug=slug)
+        return done(
+            f"{name} no longer answers {phase}.", "admin.assignments", changing=found, slug=slug
+        )
     try:
         place = schedule_changes.move_assignment(actor(), found, row, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_assignments(found, AssignmentForm(formdata=None, mission=found), 422, form)
-    return done(f"{name} is now number {place} {phase}.", "admin.assignments", slug=slug)
+    return done(
+        f"{name} is now number {place} {phase}.", "admin.assignments", changing=found, slug=slug
+    )
 
 
 def render_assignments(
@@ -76,9 +80,11 @@ def rules(slug: str) -> ResponseReturnValue:
         return render_rules(found, form, rule, 422)
     if rule is None:
         schedule_changes.add_rule(actor(), found, form.values())
-        return done("Rule added at the end of the list.", "admin.rules", slug=slug)
+        return done("Rule added at the end of the list.", "admin.rules", changing=found, slug=slug)
     changed = schedule_changes.update_rule(actor(), found, rule, form.values())
-    return done("Rule saved." if changed else "Nothing to change.", "admin.rules", slug=slug)
+    return done(
+        "Rule saved." if changed else "Nothing to change.", "admin.rules", changing=found, slug=slug
+    )
 
 
 @bp.post("/missions/<slug>/routing/row")
@@ -91,13 +97,13 @@ def rule_row(slug: str) -> ResponseReturnValue:
     rule = row_or_404(RoutingRule, form.item_id, mission_id=found.id)
     if form.action.data == "remove":
         schedule_changes.remove_rule(actor(), found, rule)
-        return done("Rule removed.", "admin.rules", slug=slug)
+        return done("Rule removed.", "admin.rules", changing=found, slug=slug)
     try:
         place = schedule_changes.move_rule(actor(), found, rule, MOVES[form.action.data])
     except Refused as refused:
         refuse(form, refused, "action")
         return render_rules(found, blank_rule_form(), None, 422, row_form=form)
-    return done(f"The rule is now number {place}.", "admin.rules", slug=slug)
+    return done(f"The rule is now number {place}.", "admin.rules", changing=found, slug=slug)
 
 
 @bp.get("/missions/<slug>/routing/preview")

@@ -34,7 +34,7 @@ def users() -> ResponseReturnValue:
             refuse(form, refused, "role")
         else:
             message = f"Saved: {'; '.join(words)}." if words else "Nothing to change."
-            return done(message, "admin.users", edit=user.id)
+            return done(message, "admin.users", changing=user, edit=user.id)
     return render_users(form, user, 422)
 
 
@@ -59,7 +59,7 @@ def user_state() -> ResponseReturnValue:
     except Refused as refused:
         refuse(form, refused, "action")
         return render_users(AccountForm.for_user(user), user, 422, form)
-    return done(message, "admin.users", edit=user.id)
+    return done(message, "admin.users", changing=user, edit=user.id)
 
 
 def change_state(user: User, action: str) -> str:

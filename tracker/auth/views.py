@@ -26,10 +26,11 @@ TOO_MANY = "Too many failed attempts with this email address"
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a login attempt failed, and the HTTP status to answer with."""
+    """Why a login attempt failed, the HTTP status, and the seconds to wait (if blocked)."""
 
     message: str
     status: int
+    retry_after: int | None = None
 
 
 # The form checks its own CSRF token and reports a stale one next to the typed email,
@@ -44,14 +45,15 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     refusal = None
     if form.validate_on_submit():
-        outcome = authenticate(form.email.data or "", form.password.data or "")
+        outcome = authenticate(form.email.data or "", form.password.data or "", request.remote_addr)
         if isinstance(outcome, User):
             login_user(outcome, remember=bool(form.remember.data))
             return redirect(target or url_for("queue.index"), code=303)
         refusal = outcome
     status = refusal.status if refusal else 422 if request.method == "POST" else 200
     page = render_template("auth/login.html", form=form, refusal=refusal, next=target)
-    return page, status
+    wait = refusal.retry_after if refusal else None
+    return page, status, {"Retry-After": str(wait)} if wait else {}
 
 
 @bp.post("/logout")
@@ -64,30 +66,40 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for(".login"), code=303)
 
 
-def authenticate(email: str, password: str) -> User | Refusal:
-    """The active account these credentials open, or why not; commits the attempt."""
+def authenticate(email: str, password: str, client: str | None) -> User | Refusal:
+    """The active account these credentials open, or why not; commits the attempt.
+
+    ``client`` is the client's address: failures slow down that client's attempts at the
+    address, not everyone's (see tracker.accounts.login_throttle).
+    """
     now = clock.now()
-    blocked = login_throttle.blocked_until(email, now)
+    blocked = login_throttle.blocked_until(email, client, now)
     if blocked is not None:
         # Refused before any password check: guesses made during a block teach nothing.
-        return Refusal(f"{TOO_MANY}. {try_again(blocked, now)}", 429)
+        return Refusal(f"{TOO_MANY}. {try_again(blocked, now)}", 429, seconds_until(blocked, now))
     user = find_user(email)
     matches = passwords.verify_password(user.password_hash if user else None, password)
     if user is not None and user.active and matches:
-        login_throttle.clear(email)
+        login_throttle.clear(email, client)
         user.last_login_at = now
         db.session.commit()
         return user
-    until = login_throttle.record_failure(email, now)
+    until = login_throttle.record_failure(email, client, now)
     db.session.commit()
     if until is not None:
-        return Refusal(f"{WRONG} {TOO_MANY}: {try_again(until, now).lower()}", 429)
+        message = f"{WRONG} {TOO_MANY}: {try_again(until, now).lower()}"
+        return Refusal(message, 429, seconds_until(until, now))
     return Refusal(WRONG, 422)
+
+
+def seconds_until(until: datetime, now: datetime) -> int:
+    """Whole seconds from now to ``until``, rounded up, at least 1 (for Retry-After)."""
+    return max(1, math.ceil((until - now).total_seconds()))
 
 
 def try_again(until: datetime, now: datetime) -> str:
     """When the block ends, in seconds or minutes from now, rounded up."""
-    seconds = max(1, math.ceil((until - now).total_seconds()))
+    seconds = seconds_until(until, now)
     if seconds < 60:
         return f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
     minutes = math.ceil(seconds / 60)

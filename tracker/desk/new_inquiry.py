@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker import clock
+from tracker import clock, links
 from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Channel, Role
 from tracker.desk import bp
@@ -41,7 +41,7 @@ def new_inquiry() -> ResponseReturnValue:
     if form.validate_on_submit():
         inquiry, token = log(form, officer)
         db.session.commit()
-        status_url = url_for("public.status", token=token, _external=True)
+        status_url = links.external_url("public.status", token=token)
         flash(
             f"Logged as {inquiry.reference}. Status link for the journalist "
             f"(give it only to them): {status_url}",

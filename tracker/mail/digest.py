@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from tracker import links
 from tracker.choices import OPEN_STATUSES, Status
 from tracker.extensions import db
 from tracker.formatting import in_zone
@@ -116,8 +117,8 @@ def queue_one(key: str, manager: User, facts: Figures) -> bool:
         manager=manager,
         facts=facts,
         day=in_zone(facts.now, manager.timezone),
-        queue_url=messages.external_url("queue.index"),
-        outbox_url=messages.external_url("admin.outbox_page"),
+        queue_url=links.external_url("queue.index"),
+        outbox_url=links.external_url("admin.outbox_page"),
         when=partial(messages.when, zone=manager.timezone),
     )
     return outbox.enqueue_once(

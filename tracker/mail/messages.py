@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
-from functools import cache
 from typing import Any
 
 from babel.dates import format_datetime
 from babel.support import NullTranslations, Translations
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale, get_translations
 from jinja2 import Template
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
@@ -114,24 +113,6 @@ def when(instant: datetime | None, zone: str, language: str = FALLBACK) -> str:
     local = in_zone(instant, zone)
     words = format_datetime(local, "d MMMM y, HH:mm", locale=language)
     return f"{words} ({zone}, {offset_label(local)})"
-
-
-@cache
-def warn_no_server_name() -> None:
-    """Say it once per process: a command queuing a hundred mails needs one warning."""
-    current_app.logger.warning("SERVER_NAME is not set: mail links have no host")
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute address for a mail.
-
-    Within a request the request's host is used; commands (reminders, digest) need
-    SERVER_NAME. Without either, the path alone still tells the reader where to go.
-    """
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    warn_no_server_name()
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def build_email(

@@ -12,6 +12,7 @@ from functools import lru_cache, partial
 
 from flask import current_app
 
+from tracker import links
 from tracker.choices import Channel, RequestType, ResponseChannel
 from tracker.mail import messages, outbox, recipients, sealing
 from tracker.models import Inquiry, MissionEvent
@@ -61,11 +62,11 @@ def acknowledgement(inquiry: Inquiry, status_token: str, contact: ContactRef | N
         mission=mission,
         contact=contact,
         # The token itself waits sealed beside the bodies (see tracker.mail.sealing).
-        status_url=messages.external_url("public.status", token=sealing.PLACEHOLDER),
-        mission_url=messages.external_url("public.mission", slug=mission.slug),
+        status_url=links.external_url("public.status", token=sealing.PLACEHOLDER),
+        mission_url=links.external_url("public.mission", slug=mission.slug),
         accreditation=accreditation,
         conference=press_conference(mission.events) if accreditation else None,
-        calendar_url=messages.external_url("public.calendar", slug=mission.slug),
+        calendar_url=links.external_url("public.calendar", slug=mission.slug),
         when=partial(messages.when, zone=mission.timezone, language=language),
     )
     sealed = sealer_for(current_app.config["SECRET_KEY"]).seal(status_token)
@@ -86,7 +87,7 @@ def new_inquiry_notice(inquiry: Inquiry, officer: recipients.Addressee) -> outbo
         mission=inquiry.mission,
         officer=officer,
         routed_to_them=officer.contact_id == inquiry.routed_contact_id,
-        desk_url=messages.external_url("desk.inquiry", reference=inquiry.reference),
+        desk_url=links.external_url("desk.inquiry", reference=inquiry.reference),
         when=partial(messages.when, zone=officer.timezone),
     )
     return outbox.Mail(NEW_INQUIRY, officer.email, message)

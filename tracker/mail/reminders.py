@@ -14,6 +14,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker import links
 from tracker.choices import OPEN_STATUSES, Status
 from tracker.extensions import db
 from tracker.mail import messages, outbox, recipients
@@ -137,6 +138,6 @@ def officer_message(reminder: Reminder, now: datetime) -> messages.Rendered:
         officer=officer,
         follow_up=reminder.follow_up,
         now=now,
-        desk_url=messages.external_url("desk.inquiry", reference=inquiry.reference),
+        desk_url=links.external_url("desk.inquiry", reference=inquiry.reference),
         when=partial(messages.when, zone=officer.timezone),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import apply_changes, record
 from tracker.choices import OPEN_STATUSES
@@ -140,7 +141,14 @@ def delete_contact(actor: User, contact: Contact) -> None:
         f"Deleted contact {contact.name} ({contact.key})",
         details,
     )
-    db.session.delete(contact)
+    # A plain DELETE, to see whether it found the row: when another admin deleted it
+    # meanwhile, the ORM's delete would only warn and keep this second record of it.
+    gone = db.session.execute(
+        delete(Contact).where(Contact.id == contact.id).execution_options(synchronize_session=False)
+    )
+    if gone.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(f"contact {contact.id} was deleted meanwhile")
+    db.session.expunge(contact)
 
 
 def why_not_deletable(contact: Contact, found: Usage) -> str:

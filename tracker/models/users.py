@@ -65,16 +65,19 @@ class User(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per email address (hashed), to slow down password guessing.
+    """Failed logins, to slow down password guessing (tracker/accounts/login_throttle.py).
 
-    Keyed by the address typed, whether or not an account has it, so the delay itself
-    does not reveal which addresses exist.
+    One row per (email address, client address) pair, and one per email address for the
+    ceiling over all clients, each keyed by a hash. Keyed by the address typed, whether or
+    not an account has it, so the delay itself does not reveal which addresses exist.
     """
 
     __tablename__ = "login_throttles"
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
+    # The first of the failures counted now (the ceiling counts an hour at a time).
+    counting_since: Mapped[datetime] = mapped_column(UTCDateTime)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy import select
 
-from tracker import clock, inputs, phases
+from tracker import clock, inputs, links, phases
 from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
 from tracker.inquiries import intake, status_tokens
@@ -68,8 +68,8 @@ def calendar(slug: str) -> ResponseReturnValue:
     body = mission_calendar(
         found,
         now=clock.now(),
-        uid_domain=current_app.config.get("SERVER_NAME") or request.host.split(":")[0],
-        page_url=url_for(".mission", slug=found.slug, _external=True),
+        uid_domain=links.public_host(current_app),
+        page_url=links.external_url("public.mission", slug=found.slug),
     )
     headers = {"Content-Disposition": f'attachment; filename="{found.slug}.ics"'}
     return Response(body, mimetype="text/calendar", headers=headers)
@@ -133,7 +133,7 @@ def status(token: str) -> ResponseReturnValue:
         last_update_summary=labels.event_summary(last_update.summary) if last_update else "",
         last_update=last_update,
         just_received=request.args.get("received") == "1",
-        status_url=url_for(".status", token=token, _external=True),
+        status_url=links.external_url("public.status", token=token),
     )
     # The token is in the address: keep it out of Referer headers and shared caches.
     return response, 200, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

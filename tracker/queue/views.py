@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from tracker import clock, phases
+from tracker import clock, inputs, phases
 from tracker.auth.policy import require_role, signed_in_user
 from tracker.choices import Role
 from tracker.extensions import db
@@ -79,7 +79,7 @@ def index() -> ResponseReturnValue:
     filters = form.filters()
     viewer = current_viewer()
     tab = chosen_tab()
-    after = request.args.get("after", type=int)
+    after = inputs.query_id("after")
     page = listing.queue_page(tab, viewer, filters, after=after, size=PAGE_SIZE)
     record_sensitive_viewings(page.rows, viewer)
     return render_template(

@@ -262,6 +262,7 @@ def another_admin_deletes(contact_id: int, karen: User) -> None:
         )
 
 
+@pytest.mark.real_commits  # the other admin's deletion commits on a connection of its own
 @pytest.mark.parametrize(
     ("action", "service"),
     [("deactivate", "deactivate_contact"), ("delete", "delete_contact")],

@@ -83,6 +83,7 @@ def werkzeug_server(app: Flask) -> Iterator[int]:
     server.server_close()
 
 
+@pytest.mark.real_commits  # the server answers from a thread of its own
 def test_werkzeugs_request_log_shows_no_status_token(
     werkzeug_server: int, make_inquiry: Callable[..., Receipt], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -154,6 +154,9 @@ def test_the_queue_counts_down_while_it_stays_open(
     page.clock.install()  # the browser's timers, moved on below without waiting
     log_in(page, live_server.url, OFFICER["email"])
     page.get_by_role("link", name="Queue").click()
+    # The countdown starts once site.js has run: the clock must not move before that, or
+    # its timer would start after the half hour below and never see it pass.
+    page.wait_for_load_state("load")
     top = page.locator("table.queue tbody tr").first
     words = top.locator("[data-due]")
     left = minutes_in(words.inner_text())

@@ -48,6 +48,8 @@ class FilterForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.mission.choices = options(missions)
+        # Each mission's slug by id, for links that name a mission by slug.
+        self.mission_slugs: dict[int, str] = {}
         self.assignee.choices = [
             ANY,
             SelectChoice(UNASSIGNED, "Unassigned"),

@@ -28,18 +28,26 @@ PAGE_SIZE = 50
 
 def filter_form() -> FilterForm:
     missions = db.session.execute(
-        select(Mission.id, Mission.reference_prefix, Mission.country).order_by(
+        select(Mission.id, Mission.reference_prefix, Mission.country, Mission.slug).order_by(
             Mission.first_day.desc()
         )
     ).all()
     users = db.session.execute(
         select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
     ).all()
-    return FilterForm(
+    form = FilterForm(
         formdata=request.args,
         missions=[(str(m.id), f"{m.reference_prefix} · {m.country}") for m in missions],
         users=[(str(u.id), u.name) for u in users],
     )
+    form.mission_slugs = {m.id: m.slug for m in missions}
+    return form
+
+
+def log_call_link(form: FilterForm, filters: listing.Filters) -> str | None:
+    """With the queue narrowed to one mission: the call form with that mission chosen."""
+    slug = form.mission_slugs.get(filters.mission_id or 0)
+    return url_for("desk.new_inquiry", mission=slug) if slug else None
 
 
 def current_viewer() -> listing.Viewer:
@@ -100,6 +108,7 @@ def index() -> ResponseReturnValue:
         ),
         now=viewer.now,
         handover_form=HandoverForm(),
+        log_call_url=log_call_link(form, filters),
         args={k: v for k, v in request.args.items() if k not in {"after", "tab"} and v},
     )
 

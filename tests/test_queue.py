@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
 from tracker.queue import listing
+from tracker.queue import views as queue_views
 
 NOW = "2015-01-20T12:00:00+06:00"
 
@@ -57,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_login(client: FlaskClient) -> None:
     assert response.headers["Location"].startswith("/login?next=/queue")
 
 
-def test_default_tab_puts_overdue_first_then_nearest_due_then_accreditation(
+def test_default_tab_puts_nearest_due_first_then_accreditation_then_the_overdue(
     client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
 ) -> None:
     later = received(make_inquiry, "2015-01-20T11:00:00+06:00")  # due 15:00
@@ -73,14 +75,34 @@ def test_default_tab_puts_overdue_first_then_nearest_due_then_accreditation(
     )
     html = queue_html(client)
     assert references_in(html) == [
-        overdue.reference,
         tight.reference,
         accreditation.reference,
         plain.reference,
         later.reference,
+        overdue.reference,
     ]
     assert "Overdue by 2 hours" in html
     assert "30 minutes left" in html
+
+
+def group_headings(html: str) -> list[str]:
+    return re.findall(r'<tr class="group-heading"><th[^>]*>([^<]+)</th>', html)
+
+
+def test_one_still_due_comes_before_forty_overdue_by_a_day_which_keep_their_own_group(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    yesterday = datetime.fromisoformat("2015-01-19T06:00:00+06:00")
+    stale = [received(make_inquiry, yesterday + timedelta(minutes=m)) for m in range(40)]
+    due_soon = received(make_inquiry, "2015-01-20T11:00:00+06:00")  # due 15:00: 3 hours
+    html = queue_html(client)
+    order = references_in(html)
+    assert order[0] == due_soon.reference
+    assert order[1:] == [inquiry.reference for inquiry in stale]
+    assert group_headings(html) == ["Overdue"]
+    # The heading sits between the rows still due and the overdue ones.
+    assert html.index(due_soon.reference) < html.index("Overdue</th>")
+    assert html.index("Overdue</th>") < html.index(stale[0].reference)
 
 
 def test_responded_inquiries_follow_those_whose_clock_still_runs(
@@ -93,7 +115,9 @@ def test_responded_inquiries_follow_those_whose_clock_still_runs(
     answered_early.assignee = officer
     waiting = received(make_inquiry, "2015-01-20T11:00:00+06:00")
     db.session.commit()
-    assert references_in(queue_html(client)) == [waiting.reference, answered_early.reference]
+    html = queue_html(client)
+    assert references_in(html) == [waiting.reference, answered_early.reference]
+    assert group_headings(html) == ["Responded or awaiting the journalist"]
 
 
 def tab_count(html: str, label: str) -> int:
@@ -208,6 +232,47 @@ def test_paging_walks_the_whole_tab_once_in_order(
             break
         after = page.next_after
     assert seen == [f"KAZ15-{n:04d}" for n in range(1, 24)]
+
+
+def test_paging_walks_every_group_once_in_order_even_as_time_passes(
+    client: FlaskClient,
+    officer: User,
+    set_now: Callable[[str], datetime],
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start = datetime.fromisoformat("2015-01-20T06:00:00+06:00")
+    for minute in range(0, 14 * 30, 30):  # due from 10:00 to 16:30: half overdue at noon
+        received(make_inquiry, start + timedelta(minutes=minute))
+    stopped = received(make_inquiry, "2015-01-20T11:50:00+06:00")
+    stopped.clock_running, stopped.status = False, Status.AWAITING_JOURNALIST
+    db.session.commit()
+    whole = references_in(queue_html(client, tab="open"))
+    assert len(whole) == 15 and whole[-1] == stopped.reference
+    viewer = listing.Viewer(officer, at_noon)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = listing.queue_page(listing.Tab.OPEN, viewer, listing.Filters(), after, size=4)
+        seen += [row.reference for row in page.rows]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert seen == whole
+    # Through the pages' links, four rows a page, with the clock moving on by an hour
+    # before the later pages: two more inquiries fell overdue meanwhile, yet the walk
+    # shows each inquiry once, in the first page's order.
+    monkeypatch.setattr(queue_views, "PAGE_SIZE", 4)
+    walked: list[str] = []
+    path: str | None = "/queue?tab=open"
+    while path:
+        page_html = client.get(path).get_data(as_text=True)
+        walked += references_in(page_html)
+        link = re.search(r'<p class="pager"><a href="([^"]+)">Next page', page_html)
+        path = html_module.unescape(link.group(1)) if link else None
+        set_now("2015-01-20T13:00:00+06:00")
+    assert walked == whole
 
 
 def test_the_next_page_link_continues_the_list(

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from tracker.choices import RequestType, Role, Status
+from tracker.choices import RequestType, Role, Status, Topic
 from tracker.extensions import db
 from tracker.inquiries.intake import Receipt
 from tracker.models import Inquiry, User
@@ -183,6 +183,44 @@ def test_filters_narrow_the_rows_and_the_counts(
     assert references_in(queue_html(client, q="100%_")) == []
     html = queue_html(client, phase="during")
     assert tab_count(html, "All open") == 1
+
+
+def test_routed_to_me_and_the_journalists_language_narrow_the_rows_and_the_counts(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    mine = received(make_inquiry, "2015-01-20T11:00:00+06:00", language="kk")  # Astana: Leila
+    geneva = received(make_inquiry, "2015-01-16T11:00:00+06:00", language="ru")  # Thibaut
+    other_expert = received(
+        make_inquiry, "2015-01-20T11:10:00+06:00", topic=Topic.OTHER_EXPERTS, language="kk"
+    )
+    assert mine.routed_contact_id == officer.contact_id != geneva.routed_contact_id
+    html = queue_html(client, tab="open", routed="me")
+    assert references_in(html) == [mine.reference]
+    assert tab_count(html, "All open") == 1
+    assert references_in(queue_html(client, tab="open", language="kk")) == [
+        mine.reference,
+        other_expert.reference,
+    ]
+    assert references_in(queue_html(client, tab="open", language="ru")) == [geneva.reference]
+    both = queue_html(client, tab="open", language="kk", routed="me")
+    assert references_in(both) == [mine.reference]
+    # Kept in the tabs' links and the export's.
+    assert "routed=me" in both and "language=kk" in both
+
+
+def test_routed_to_me_without_a_contact_is_explained_and_not_applied(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    login: Callable[..., FlaskClient],
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    login(make_user(name="No Contact"))
+    listed = received(make_inquiry, "2015-01-20T11:00:00+06:00")
+    html = queue_html(client, tab="open", routed="me", language="xx")
+    assert 'id="routed-error"' in html and "not linked to a contact" in html
+    assert 'id="language-error"' in html
+    assert references_in(html) == [listed.reference]
 
 
 def test_a_bad_filter_value_is_reported_next_to_its_field(

@@ -87,6 +87,10 @@ class Filters:
     unassigned: bool = False
     request_type: RequestType | None = None
     media_type: MediaType | None = None
+    # "Routed to me": the contact linked to the viewer's account.
+    routed_contact_id: int | None = None
+    # The journalist's preferred language (the answer's), e.g. "ru".
+    language: str | None = None
     text: str = ""
 
 
@@ -203,6 +207,8 @@ EQUALITY_FILTERS = {
     "assignee_id": Inquiry.assignee_id,
     "request_type": Inquiry.request_type,
     "media_type": Inquiry.media_type,
+    "routed_contact_id": Inquiry.routed_contact_id,
+    "language": Inquiry.language,
 }
 
 

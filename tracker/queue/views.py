@@ -39,6 +39,7 @@ def filter_form() -> FilterForm:
         formdata=request.args,
         missions=[(str(m.id), f"{m.reference_prefix} · {m.country}") for m in missions],
         users=[(str(u.id), u.name) for u in users],
+        my_contact_id=signed_in_user().contact_id,
     )
     form.mission_slugs = {m.id: m.slug for m in missions}
     return form

@@ -416,6 +416,56 @@ def test_bulk_status_change_refuses_illegal_moves_one_by_one_with_reasons(
     assert "Updated 1 of 2 inquiries." in page
 
 
+def select_options(html: str, select_id: str) -> list[tuple[str, bool]]:
+    """(value, selected) of each option of the select with ``select_id``."""
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert found, f"no select {select_id}"
+    return [
+        (value, "selected" in attributes)
+        for attributes, value in re.findall(r'<option([^>]*)value="([^"]*)"', found.group(1))
+    ]
+
+
+def test_bulk_menus_choose_nothing_and_offer_only_moves_the_rows_allow(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    received(make_inquiry, "2015-01-20T11:00:00+06:00")  # new
+    html = queue_html(client)
+    assignees = select_options(html, "bulk-assignee")
+    statuses = select_options(html, "bulk-status")
+    assert assignees[0] == ("", False) and statuses[0] == ("", False)
+    assert not any(selected for _, selected in assignees + statuses)
+    # From "new": to work, or out (assigning has its own button).
+    assert [value for value, _ in statuses[1:]] == [
+        "in_progress",
+        "declined",
+        "spam",
+        "duplicate",
+        "referred",
+    ]
+    working = received(make_inquiry, "2015-01-20T11:05:00+06:00")
+    working.status = Status.IN_PROGRESS
+    working.assignee = officer
+    db.session.commit()
+    offered = [value for value, _ in select_options(queue_html(client), "bulk-status")[1:]]
+    assert "awaiting_journalist" in offered and "answered" in offered
+    assert "closed" not in offered  # neither a new nor an in-progress inquiry may close
+
+
+def test_bulk_without_a_choice_changes_nothing_and_says_so(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    listed = received(make_inquiry, "2015-01-20T11:00:00+06:00")
+    client.post("/queue/bulk", data={"ids": [str(listed.id)], "action": "status", "status": ""})
+    client.post("/queue/bulk", data={"ids": [str(listed.id)], "action": "assign", "assignee": ""})
+    html = queue_html(client)
+    assert "Choose a status." in html and "Choose an active officer to assign to." in html
+    db.session.expire_all()
+    unchanged = db.session.get(Inquiry, listed.id)
+    assert unchanged is not None and unchanged.status is Status.NEW
+    assert unchanged.assignee_id is None
+
+
 def test_bulk_without_a_ticked_row_says_so(client: FlaskClient, officer: User) -> None:
     client.post("/queue/bulk", data={"action": "assign", "assignee": str(officer.id)})
     assert "Tick at least one inquiry first." in queue_html(client)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from tracker import clock, phases
 from tracker.auth.policy import require_role, signed_in_user
-from tracker.choices import Role
+from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.formatting import page_language
-from tracker.inquiries import handover, sensitivity
+from tracker.inquiries import handover, lifecycle, sensitivity
 from tracker.inquiries.bulk import assign_all, set_status_all
 from tracker.inquiries.sensitivity import identity_visible
 from tracker.models import Inquiry, Mission, User
@@ -90,6 +90,14 @@ def record_sensitive_viewings(rows: Sequence[QueueRow], viewer: listing.Viewer) 
         db.session.commit()
 
 
+def bulk_moves(rows: Sequence[QueueRow]) -> list[tuple[str, str]]:
+    """The statuses the bulk menu offers: every move the page's rows allow one of them,
+    in the lifecycle's order. The server still checks each inquiry's own move."""
+    present = {row.status for row in rows}
+    allowed = {target for status in present for target in lifecycle.menu(status)}
+    return [(status.value, status.label) for status in Status if status in allowed]
+
+
 def chosen_tab() -> listing.Tab:
     try:
         return listing.Tab(request.args.get("tab", listing.Tab.NEEDS_ACTION.value))
@@ -131,6 +139,7 @@ def index() -> ResponseReturnValue:
         as_of=int(viewer.order_now.timestamp()),
         now=viewer.now,
         handover_form=HandoverForm(),
+        bulk_statuses=bulk_moves(page.rows),
         log_call_url=log_call_link(form, filters),
         args={k: v for k, v in request.args.items() if k not in {"after", "tab", "as_of"} and v},
     )

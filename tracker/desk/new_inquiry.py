@@ -20,7 +20,7 @@ from tracker.desk.call_forms import LoggedInquiryForm
 from tracker.extensions import db
 from tracker.inquiries import intake
 from tracker.missions.lookups import missions_by_timing
-from tracker.models import Inquiry, Mission, User
+from tracker.models import Mission, User
 
 
 @dataclass(frozen=True)
@@ -65,20 +65,26 @@ def new_inquiry() -> ResponseReturnValue:
     if request.method == "GET" and missions.preselected is not None:
         form.mission.data = str(missions.preselected.id)
     if form.validate_on_submit():
-        inquiry, token = log(form, officer)
+        receipt = log(form, officer)
         db.session.commit()
-        status_url = url_for("public.status", token=token, _external=True)
-        flash(
-            f"Logged as {inquiry.reference}. Status link for the journalist "
-            f"(give it only to them): {status_url}",
-            "success",
-        )
-        return redirect(url_for("desk.inquiry", reference=inquiry.reference), code=303)
+        flash(logged_message(receipt), "success")
+        return redirect(url_for("desk.inquiry", reference=receipt.reference), code=303)
     code = 422 if request.method == "POST" else 200
     return render_template("desk/new_inquiry.html", form=form), code
 
 
-def log(form: LoggedInquiryForm, officer: User) -> tuple[Inquiry, str]:
+def logged_message(receipt: intake.Receipt) -> str:
+    """What the officer reads out: the short code first (easy on the phone), then the link."""
+    check_url = url_for("public.check_code", _external=True)
+    status_url = url_for("public.status", token=receipt.status_token, _external=True)
+    return (
+        f"Logged as {receipt.reference}. Code for the journalist to note down: "
+        f"{receipt.short_code} (they type it in at {check_url} to see the status). "
+        f"Status link for the journalist (give it only to them): {status_url}"
+    )
+
+
+def log(form: LoggedInquiryForm, officer: User) -> intake.Receipt:
     """The call as the form describes it, logged by ``officer``."""
     mission = db.session.scalars(select(Mission).where(Mission.id == int(form.mission.data))).one()
     receipt = intake.log_call(
@@ -90,4 +96,4 @@ def log(form: LoggedInquiryForm, officer: User) -> tuple[Inquiry, str]:
         now=clock.now(),
         take_it=bool(form.take_it.data),
     )
-    return receipt.inquiry, receipt.status_token
+    return receipt

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from babel import Locale
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -34,6 +34,7 @@ from tracker.inquiries import (
     response_clock,
     responses,
     sensitivity,
+    short_codes,
     status_changes,
     timeline,
 )
@@ -141,6 +142,14 @@ def render_page(
         language=dict(LANGUAGES).get(found.language, found.language),
         country=Locale("en").territories.get(found.country or "", found.country),
         actor_name=timeline.actor_name,
+        # Worked out again (only its hash is stored), for those who see the journalist.
+        short_code=(
+            short_codes.stored_code(
+                found.reference, found.short_code_hash, current_app.config["SECRET_KEY"]
+            )
+            if identity_visible
+            else None
+        ),
         status_label=lambda value: Status(value).label,
     )
     return page, code

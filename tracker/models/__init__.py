@@ -3,7 +3,7 @@
 # The SQLite search index has no model; importing it hooks its creation to create_all.
 from tracker.models import search_index  # noqa: F401
 from tracker.models.audit import AuditEvent
-from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
+from tracker.models.inquiries import CodeLookupThrottle, FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (
     Contact,
     Mission,
@@ -25,6 +25,7 @@ from tracker.models.users import ApiToken, LoginThrottle, User
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "CodeLookupThrottle",
     "Contact",
     "FollowUp",
     "Inquiry",

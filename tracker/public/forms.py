@@ -291,3 +291,14 @@ def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
     if instant <= now:
         raise ValueError(gettext("The deadline has already passed; give a time in the future."))
     return instant
+
+
+class CodeForm(Form):
+    """Check an inquiry by the short code given on the phone or in the acknowledgement."""
+
+    code = StringField(
+        _l("Your inquiry's code"),
+        [NoNul(), DataRequired(_l("Enter the code you were given.")), Length(max=48)],
+        filters=[strip],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

@@ -208,6 +208,32 @@ def test_routed_to_me_and_the_journalists_language_narrow_the_rows_and_the_count
     assert "routed=me" in both and "language=kk" in both
 
 
+def test_the_language_filter_reads_indexes_not_the_wide_rows(
+    app: Flask,
+    client: FlaskClient,
+    officer: User,
+    at_noon: datetime,
+    make_inquiry: Callable[..., Receipt],
+) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan checked is SQLite's")
+    from test_queue_search import plan_of  # which imports this module's fixtures
+
+    received(make_inquiry, "2015-01-20T11:00:00+06:00", language="kk")
+    with counted_queries(app) as statements:
+        queue_html(client, language="kk")
+    filtered = [statement for statement in statements if "inquiries.language = ?" in statement]
+    assert len(filtered) >= 3, "the page, the tab counts and the total"
+    for statement in filtered:
+        plan = plan_of(statement)
+        # The open range and the total from covering indexes; no read of every wide row.
+        # (The follow-ups count reads the viewer's own few through their index.)
+        ranges = [line for line in plan if "inquiries USING" in line and "status=?" in line]
+        scans = [line for line in plan if line.startswith("SCAN inquiries")]
+        assert all("COVERING INDEX" in line for line in ranges + scans), (statement, plan)
+        assert "SCAN inquiries" not in plan, (statement, plan)
+
+
 def test_routed_to_me_without_a_contact_is_explained_and_not_applied(
     client: FlaskClient,
     make_user: Callable[..., User],

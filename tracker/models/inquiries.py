@@ -73,6 +73,7 @@ class Inquiry(Base):
             "routed_contact_id",
             "phase_at_receipt",
             "media_type",
+            "language",
             "sensitive",
             "reference",
             "name",

@@ -52,13 +52,14 @@ class FilterForm(Form):
         missions: list[tuple[str, str]],
         users: list[tuple[str, str]],
         my_contact_id: int | None = None,
+        mission_slugs: dict[int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.my_contact_id = my_contact_id
         self.mission.choices = options(missions)
         # Each mission's slug by id, for links that name a mission by slug.
-        self.mission_slugs: dict[int, str] = {}
+        self.mission_slugs = mission_slugs or {}
         self.assignee.choices = [
             ANY,
             SelectChoice(UNASSIGNED, "Unassigned"),

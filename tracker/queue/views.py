@@ -35,14 +35,13 @@ def filter_form() -> FilterForm:
     users = db.session.execute(
         select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
     ).all()
-    form = FilterForm(
+    return FilterForm(
         formdata=request.args,
         missions=[(str(m.id), f"{m.reference_prefix} · {m.country}") for m in missions],
         users=[(str(u.id), u.name) for u in users],
         my_contact_id=signed_in_user().contact_id,
+        mission_slugs={m.id: m.slug for m in missions},
     )
-    form.mission_slugs = {m.id: m.slug for m in missions}
-    return form
 
 
 def log_call_link(form: FilterForm, filters: listing.Filters) -> str | None:

@@ -1,6 +1,6 @@
-"""Bad input, generated: Hypothesis drives the public form, the status page and the API
-with arbitrary text and unicode, huge values, missing and repeated fields, wrong types
-and malformed dates.
+"""Bad input, generated: Hypothesis drives the public form, the status page, the short-code
+check and the API with arbitrary text and unicode, huge values, missing and repeated
+fields, wrong types and malformed dates.
 
 What must hold for every input: never a 500; a refused form stores nothing (no inquiry,
 no event, no mail) and shows each text the person typed back in its field, with a reason;
@@ -11,6 +11,7 @@ failing are pinned with ``@example``.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -261,6 +262,29 @@ def test_unknown_status_links_are_404(
     # A NUL is refused before any lookup (PostgreSQL could not even compare it).
     expected = (400,) if "\x00" in token + received else (404, 308)
     assert response.status_code in expected, response.status_code
+
+
+# Each generated code from an address of its own: the lock-out is tested elsewhere.
+CLIENTS = itertools.count(1)
+
+
+@FUZZ
+@given(code=st.one_of(any_text, huge_text, markup))
+@example(code="\x00").via("NUL in the code")
+@example(code="KAZ15-0001-" + "X" * 40).via("a reference and too much")
+def test_any_wrong_code_is_refused_next_to_its_field_never_a_500(
+    client: FlaskClient, during: Mission, code: str
+) -> None:
+    number = next(CLIENTS)
+    client.environ_base["REMOTE_ADDR"] = (
+        f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+    )
+    response = client.post("/status", data={"code": code})
+    assert response.status_code == 422, response.status_code
+    page = response.get_data(as_text=True)
+    assert 'id="code-error"' in page
+    if "\x00" not in code and code.strip():
+        assert f'value="{escape(code.strip())}"' in page, "what was typed is shown back"
 
 
 instants = st.one_of(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tracker.choices import Status, Topic
 from tracker.extensions import db
@@ -103,3 +104,75 @@ def test_geneva_takes_back_what_is_open_when_the_mission_ends(
     assert taken.routed_contact.key == "thibaut-guillet"
     assert taken.events[-1].summary == "Handed over from Astana to Geneva: mission ended"
     assert handover_refs(geneva, DAY_AFTER) == [other.reference]
+
+
+DURING = "2015-01-20T15:00:00+06:00"
+
+
+def test_a_call_an_officer_takes_is_not_offered_to_others_for_handover(
+    client: FlaskClient,
+    login: Callable[..., FlaskClient],
+    set_now: Callable[[str], datetime],
+    mission: Any,
+    make_user: Callable[..., User],
+    astana: User,
+) -> None:
+    """Karen (Geneva, before and after the visit) takes a call during the visit: it is
+    routed to her own contact, which does not serve this phase, yet it is hers."""
+    karen = make_user(name="Karen Blanc", contact="karen-blanc", timezone="Europe/Zurich")
+    set_now(DURING)
+    login(karen)
+    logged = client.post(
+        "/inquiries/new",
+        data={
+            "mission": str(mission.id),
+            "channel": "phone",
+            "received_at": "2015-01-20T10:00",
+            "take_it": "y",
+            "name": "Marat Akhmetov",
+            "outlet": "Khabar TV",
+            "media_type": "tv",
+            "country": "KZ",
+            "phone": "+7 701 123 4567",
+            "language": "ru",
+            "request_type": "interview",
+            "topic": "mission",
+            "subject": "Live interview tonight",
+            "message": "Could the expert join the 20:00 news?",
+            "deadline_tz": "Asia/Almaty",
+        },
+    )
+    assert logged.status_code == 303
+    taken = db.session.scalars(select(Inquiry)).one()
+    assert taken.routed_contact is not None and taken.routed_contact.key == "karen-blanc"
+    assert handover_refs(astana, DURING) == []
+    login(astana)
+    page = client.get("/queue?tab=handover").get_data(as_text=True)
+    assert re.search(r'Handover\s*<span class="count">0</span>', page)
+    assert "Take over all" not in page
+    client.post("/queue/handover", data={"scope": "all"})
+    db.session.expire_all()
+    assert db.session.get(Inquiry, taken.id).assignee_id == karen.id  # type: ignore[union-attr]
+
+
+def test_what_an_officer_of_the_previous_phase_handles_stays_theirs(
+    make_inquiry: Callable[..., Receipt], astana: User, geneva: User
+) -> None:
+    handled = make_inquiry(received_at=BEFORE).inquiry
+    handled.assignee, handled.status = geneva, Status.IN_PROGRESS
+    left = make_inquiry(received_at=BEFORE).inquiry
+    db.session.commit()
+    assert handover_refs(astana, FIRST_MORNING) == [left.reference]
+
+
+def test_what_a_deactivated_officer_held_is_handed_over(
+    make_inquiry: Callable[..., Receipt], astana: User, geneva: User
+) -> None:
+    orphaned = make_inquiry(received_at=BEFORE).inquiry
+    orphaned.assignee, orphaned.status = geneva, Status.IN_PROGRESS
+    geneva.active = False
+    db.session.commit()
+    assert handover_refs(astana, FIRST_MORNING) == [orphaned.reference]
+    taken, refused = handover.take_over_waiting(astana, datetime.fromisoformat(FIRST_MORNING), None)
+    assert (taken, refused) == (1, [])
+    assert orphaned.assignee_id == astana.id

@@ -368,8 +368,10 @@ def test_two_officers_on_the_same_version_the_first_wins_the_second_is_told(
     assert first.status_code == 303
 
     set_now("2015-01-20T11:05:00+06:00")
-    typed = "I'll take this one, I know the outlet."
-    second = as_karen.post(PAGE + "/notes", data={"version": karen_version, "note": typed})
+    typed = "Told her the expert can do 10 minutes tomorrow."
+    second = as_karen.post(
+        PAGE + "/responses", data={"version": karen_version, "channel": "phone", "said": typed}
+    )
     assert second.status_code == 409
     page = second.get_data(as_text=True)
     assert (
@@ -379,7 +381,7 @@ def test_two_officers_on_the_same_version_the_first_wins_the_second_is_told(
     # The newer state is shown, what Karen typed is kept, and nothing of it was stored.
     assert fact(page, "Assignee") == "Leila Duisekova"
     assert typed in html.unescape(page)
-    assert "note" not in kinds()
+    assert "response" not in kinds()
     assert stored().version == int(karen_version) + 1
 
     # Her other stale action is refused too, and overwrites nothing.
@@ -392,9 +394,68 @@ def test_two_officers_on_the_same_version_the_first_wins_the_second_is_told(
     # Having seen the change, she sends again from the refreshed page.
     fresh = re.search(r'name="version" type="hidden" value="(\d+)"', page)
     assert fresh and fresh.group(1) == str(stored().version)
-    again = as_karen.post(PAGE + "/notes", data={"version": fresh.group(1), "note": typed})
+    again = as_karen.post(
+        PAGE + "/responses", data={"version": fresh.group(1), "channel": "phone", "said": typed}
+    )
     assert again.status_code == 303
-    assert kinds().count("note") == 1
+    assert kinds().count("response") == 1
+
+
+def test_notes_and_follow_ups_never_conflict_with_a_colleagues_change(
+    app: Flask, login: Login, leila: User, karen: User, receipt: Receipt, set_now: SetNow
+) -> None:
+    """Karen types a note and plans a follow-up on a page she opened before Leila changed
+    the status: both are kept, and Leila's page does not go stale because of them."""
+    as_leila, as_karen = login(leila), second_client(app, login, karen)
+    set_now("2015-01-20T11:00:00+06:00")
+    _, karen_version = open_page(as_karen)
+    _, leila_version = open_page(as_leila)
+    assert as_leila.post(PAGE + "/claim", data={"version": leila_version}).status_code == 303
+    _, leila_version = open_page(as_leila)
+    assert leila_version != karen_version
+
+    note = as_karen.post(
+        PAGE + "/notes", data={"version": karen_version, "note": "Her editor called too."}
+    )
+    assert note.status_code == 303
+    planned = as_karen.post(
+        PAGE + "/follow-ups",
+        data={"version": karen_version, "due": "2015-01-21T09:30", "what": "Call back"},
+    )
+    assert planned.status_code == 303
+    follow_up_id = stored().follow_ups[0].id
+    ticked = as_karen.post(
+        PAGE + f"/follow-ups/{follow_up_id}/done", data={"version": karen_version}
+    )
+    assert ticked.status_code == 303
+    assert {"note", "follow_up", "follow_up_done"} <= set(kinds())
+    # None of that made Leila's page stale: her status change goes through.
+    assert stored().version == int(leila_version)
+    moved = as_leila.post(
+        PAGE + "/status", data={"version": leila_version, "status": "in_progress"}
+    )
+    assert moved.status_code == 303
+    assert stored().status is Status.IN_PROGRESS
+    # A change of the same fields still conflicts: Karen's status change is stale.
+    clash = as_karen.post(PAGE + "/status", data={"version": karen_version, "status": "declined"})
+    assert clash.status_code == 409
+    assert stored().status is Status.IN_PROGRESS
+
+
+def test_a_follow_up_ticked_off_by_two_colleagues_at_once_is_done_once(
+    app: Flask, login: Login, leila: User, karen: User, receipt: Receipt, set_now: SetNow
+) -> None:
+    as_leila, as_karen = login(leila), second_client(app, login, karen)
+    set_now("2015-01-20T11:00:00+06:00")
+    post_action(as_leila, "/follow-ups", due="2015-01-21T09:30", what="Call back")
+    follow_up_id = stored().follow_ups[0].id
+    _, version = open_page(as_karen)
+    first = as_leila.post(PAGE + f"/follow-ups/{follow_up_id}/done", data={"version": version})
+    second = as_karen.post(PAGE + f"/follow-ups/{follow_up_id}/done", data={"version": version})
+    assert first.status_code == 303
+    assert second.status_code == 422
+    assert "already ticked off by Leila Duisekova" in text_of(second)
+    assert kinds().count("follow_up_done") == 1
 
 
 # Karen commits on a connection of her own.
@@ -478,7 +539,8 @@ def test_the_status_page_shows_only_the_public_part_afterwards(
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     assert fact(page, "Status") == "Answered"
-    assert fact(page, "Answered") == "Tue 20 Jan 2015, 12:00 (Asia/Almaty, UTC+6)"
+    # When the journalist was answered (the response at 10:30), not when the status said so.
+    assert fact(page, "Answered") == "Tue 20 Jan 2015, 10:30 (Asia/Almaty, UTC+6)"
     assert fact(page, "Last update") == "Answered, Tue 20 Jan 2015, 12:00 (Asia/Almaty, UTC+6)"
     assert '<p class="contact-name">Leila Duisekova</p>' in page  # the public contact card
     for private in ("Internal", "internal", "Karen", "sign-off", "Claimed", "Officer"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -135,3 +135,103 @@ def test_the_acknowledgement_names_the_officer_who_took_the_call(
     ).one()
     assert "Karen Blanc" in acknowledgement.body_text
     assert "Leila Duisekova" not in acknowledgement.body_text
+
+
+def add_mission(slug: str, prefix: str, first: date, last: date) -> Mission:
+    other = Mission(
+        slug=slug,
+        reference_prefix=prefix,
+        title=f"Visit {prefix}",
+        expert_name="Expert",
+        expert_title="Special Rapporteur",
+        country="Chile",
+        first_day=first,
+        last_day=last,
+        timezone="America/Santiago",
+        home_timezone="Europe/Zurich",
+    )
+    db.session.add(other)
+    db.session.commit()
+    return other
+
+
+def mission_select(page: str) -> tuple[list[str], list[str]]:
+    """The mission select's option values, and those selected."""
+    found = re.search(r'<select[^>]*id="mission"[^>]*>(.*?)</select>', page, re.S)
+    assert found, "no mission select"
+    options = re.findall(r"<option([^>]*)>", found.group(1))
+    values = [re.search(r'value="([^"]*)"', option).group(1) for option in options]  # type: ignore[union-attr]
+    chosen = [value for value, option in zip(values, options, strict=True) if "selected" in option]
+    return values, chosen
+
+
+def test_with_several_missions_none_is_chosen_for_the_officer(
+    client: FlaskClient, officer: User, mission: Mission, set_now: Callable[[str], datetime]
+) -> None:
+    add_mission("chile-2015", "CHL15", date(2015, 3, 1), date(2015, 3, 10))
+    set_now("2015-02-10T12:00:00+06:00")  # between the two: neither is under way
+    page = client.get("/inquiries/new").get_data(as_text=True)
+    values, chosen = mission_select(page)
+    assert values[0] == "" and "Choose a mission…" in page
+    assert len(values) == 3 and chosen == []
+    response = client.post("/inquiries/new", data=call(mission, mission=""))
+    assert response.status_code == 422
+    error = re.search(r'id="mission-error">(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert error and "Choose the mission" in error.group(1)
+    assert count() == 0
+
+
+def test_two_missions_under_way_means_choosing(
+    client: FlaskClient, officer: User, mission: Mission
+) -> None:
+    add_mission("chile-2015", "CHL15", date(2015, 1, 15), date(2015, 1, 30))
+    _, chosen = mission_select(client.get("/inquiries/new").get_data(as_text=True))
+    assert chosen == []
+
+
+def test_the_one_mission_under_way_is_chosen(
+    client: FlaskClient, officer: User, mission: Mission
+) -> None:
+    add_mission("chile-2015", "CHL15", date(2015, 3, 1), date(2015, 3, 10))  # newer, not yet
+    _, chosen = mission_select(client.get("/inquiries/new").get_data(as_text=True))
+    assert chosen == [str(mission.id)]
+
+
+def test_coming_from_a_missions_page_chooses_that_mission(
+    client: FlaskClient, officer: User, mission: Mission
+) -> None:
+    chile = add_mission("chile-2015", "CHL15", date(2015, 1, 15), date(2015, 1, 30))
+    page = client.get("/inquiries/new?mission=chile-2015").get_data(as_text=True)
+    assert mission_select(page)[1] == [str(chile.id)]
+    # An unknown slug chooses nothing rather than guessing.
+    assert (
+        mission_select(client.get("/inquiries/new?mission=nowhere").get_data(as_text=True))[1] == []
+    )
+
+
+def test_the_mission_page_and_the_queue_link_to_the_call_form_for_that_mission(
+    client: FlaskClient, officer: User, mission: Mission, app: Any
+) -> None:
+    link = 'href="/inquiries/new?mission=kazakhstan-2015"'
+    assert link in client.get("/missions/kazakhstan-2015").get_data(as_text=True)
+    queue = client.get(f"/queue?mission={mission.id}").get_data(as_text=True)
+    assert link in queue
+    assert "/inquiries/new?mission=" not in client.get("/queue").get_data(as_text=True)
+    stranger = app.test_client()
+    assert link not in stranger.get("/missions/kazakhstan-2015").get_data(as_text=True)
+
+
+def test_the_form_speaks_to_the_officer_about_the_journalist(
+    client: FlaskClient, officer: User, mission: Mission
+) -> None:
+    page = client.get("/inquiries/new").get_data(as_text=True)
+    assert "Journalist&#39;s name" in page or "Journalist's name" in page
+    for journalists_words in ("Your name", "Your message", "Your deadline", "your deadline"):
+        assert journalists_words not in page
+    response = client.post("/inquiries/new", data=call(mission, name="", email="", phone=""))
+    page = response.get_data(as_text=True)
+    assert "Give the journalist&#39;s name." in page or "Give the journalist's name." in page
+    assert "so that we can answer you" not in page
+    # The public form keeps its own words.
+    public = client.get("/missions/kazakhstan-2015/inquire").get_data(as_text=True)
+    assert "Your name" in public

@@ -150,6 +150,21 @@ def test_rows_follow_the_queue_tab_filters_and_order_across_pages(
     assert references(download(client, tab="open", status="closed")) == []
 
 
+def test_the_export_shares_the_routed_to_me_and_language_filters(
+    client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
+) -> None:
+    mine = received(make_inquiry, "2015-01-20T11:00:00+06:00", language="kk")
+    geneva = received(make_inquiry, "2015-01-16T11:00:00+06:00", language="ru")
+    assert references(download(client, tab="open", routed="me")) == [mine.reference]
+    assert references(download(client, tab="open", language="ru")) == [geneva.reference]
+    assert references(download(client, tab="open", language="ru", routed="me")) == []
+    page = client.get("/queue", query_string={"routed": "me", "language": "kk"})
+    export = re.search(r'href="(/queue/export\.csv\?[^"]+)"', page.get_data(as_text=True))
+    assert export
+    query = parse_qs(urlsplit(html.unescape(export.group(1))).query)
+    assert query["routed"] == ["me"] and query["language"] == ["kk"]
+
+
 def test_an_unknown_tab_or_filter_value_exports_what_the_page_shows(
     client: FlaskClient, officer: User, at_noon: datetime, make_inquiry: Callable[..., Receipt]
 ) -> None:

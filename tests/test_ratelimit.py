@@ -149,6 +149,21 @@ def test_guessing_status_links_is_stopped(
     assert from_address(app, NEIGHBOUR).get(f"/status/{receipt.status_token}").status_code == 200
 
 
+def test_sending_codes_has_its_own_limit_on_top_of_the_lock_out(
+    limited_app: Callable[..., Flask], make_inquiry: Callable[..., Receipt]
+) -> None:
+    """Even right codes, sent in a flood, are limited (RATELIMIT_STATUS_CODE); reading the
+    form is not counted."""
+    receipt = make_inquiry()
+    app = limited_app(RATELIMIT_STATUS_CODE="3 per hour")
+    flood = from_address(app, JOURNALIST)
+    code = {"code": receipt.short_code}
+    assert [flood.post("/status", data=code).status_code for _ in range(3)] == [200] * 3
+    assert_limited_page(flood.post("/status", data=code))
+    assert flood.get("/status").status_code == 200
+    assert from_address(app, NEIGHBOUR).post("/status", data=code).status_code == 200
+
+
 def test_a_flood_on_the_api_gets_429_json(
     limited_app: Callable[..., Flask], mission: object
 ) -> None:

@@ -24,6 +24,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "public.mission": (PUBLIC, ("GET",)),
     "public.inquire": (PUBLIC, ("GET", "POST")),
     "public.status": (PUBLIC, ("GET",)),
+    "public.check_code": (PUBLIC, ("GET", "POST")),
     "public.calendar": (PUBLIC, ("GET",)),
     "public.choose_language": (PUBLIC, ("POST",)),
     "admin.outbox_page": (Role.ADMIN, ("GET",)),

@@ -125,6 +125,9 @@ def test_a_phase_change_offers_a_sensitive_inquiry_for_handover_but_never_hands_
 ) -> None:
     secret = sensitive_with(make_inquiry, geneva, received_at=BEFORE, name="Dana Secretova")
     ordinary = make_inquiry(received_at=BEFORE).inquiry
+    # Its holder left: the inquiry is left with Geneva, so the handover offers it.
+    geneva.active = False
+    db.session.commit()
     set_now(FIRST_MORNING)  # the visit has started: Astana takes over Geneva's open ones
     as_leila = login(astana)
     response = as_leila.post("/queue/handover", data={"scope": "all"}, follow_redirects=True)

@@ -92,6 +92,11 @@ WALK: dict[str, Callable[[Scene], list[Request]]] = {
         Request("POST", MISSION + "/inquire", data={"name": "Someone Else"}),
     ],
     "public.status": lambda s: [Request("GET", f"/status/{s.ordinary.status_token}")],
+    "public.check_code": lambda s: [
+        Request("GET", "/status"),
+        Request("POST", "/status", data={"code": s.ordinary.short_code}),
+        Request("POST", "/status", data={"code": s.secret.reference + "-222222"}),
+    ],
     "public.choose_language": lambda s: [
         Request("POST", "/language", data={"lang": "ru", "next": "/inquiries/KAZ15-0001"})
     ],

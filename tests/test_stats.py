@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -354,6 +355,23 @@ def test_local_days_for_a_mission_and_utc_days_for_all(
     assert everyone.get_json()["received"] == 3  # B, C, I
     assert everyone.get_json()["mission"] is None
     assert everyone.get_json()["zone"] == "UTC"
+
+
+def test_the_header_names_the_zone_once(
+    app: Flask, known_data: dict[str, Any], manager: FlaskClient
+) -> None:
+    def header(query: str) -> str:
+        html = manager.get(f"/stats?{query}").get_data(as_text=True)
+        found = re.search(r'<p class="stats-scope">(.*?)</p>', html, re.S)
+        assert found, html
+        return " ".join(found.group(1).split())
+
+    everyone = header("mission=&from=2015-01-18&to=2015-01-22")
+    assert everyone.count("UTC") == 1, everyone
+    assert "(days in UTC). “Now” is Thu 22 Jan 2015, 06:00." in everyone
+    one = header("mission=kazakhstan-2015&from=2015-01-18&to=2015-01-22")
+    assert one.count("Asia/Almaty") == 1, one
+    assert "“Now” is Thu 22 Jan 2015, 12:00 (UTC+6)." in one
 
 
 def test_a_mission_excludes_the_others_and_all_includes_them(

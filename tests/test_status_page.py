@@ -196,3 +196,41 @@ def test_database_keeps_only_the_hash_of_the_token(
     # The hash is no key to the page: only the token itself opens it.
     assert client.get(f"/status/{stored}").status_code == 404
     assert client.get(f"/status/{token}").status_code == 200
+
+
+@pytest.mark.parametrize("status", [Status.ANSWERED, Status.CLOSED, Status.DECLINED])
+@pytest.mark.parametrize(
+    ("language", "promise"), [("en", "will answer you"), ("ru", "Вам ответит")]
+)
+def test_a_finished_inquiry_promises_no_answer(
+    client: FlaskClient, make_inquiry: MakeInquiry, status: Status, language: str, promise: str
+) -> None:
+    receipt = make_inquiry(received_at=DURING)
+    receipt.inquiry.status = status
+    db.session.commit()
+    response = client.get(f"/status/{receipt.status_token}", headers={"Accept-Language": language})
+    page = response.get_data(as_text=True)
+    assert promise not in page
+    assert "assign your inquiry" not in page
+    # Whom to ask if they need more is still there.
+    assert '<p class="contact-name">Leila Duisekova</p>' in page
+
+
+def test_an_open_inquiry_still_says_who_will_answer(
+    client: FlaskClient, make_inquiry: MakeInquiry
+) -> None:
+    receipt = make_inquiry(received_at=DURING)
+    assert "Who will answer you" in status_page(client, receipt.status_token)
+
+
+def test_answered_is_when_the_first_response_was_given_not_the_status_change(
+    client: FlaskClient, make_inquiry: MakeInquiry
+) -> None:
+    receipt = make_inquiry(received_at=DURING)
+    inquiry = receipt.inquiry
+    inquiry.first_response_at = datetime.fromisoformat("2015-01-20T11:15:00+06:00")
+    inquiry.status = Status.ANSWERED
+    inquiry.answered_at = datetime.fromisoformat("2015-01-21T09:00:00+06:00")
+    db.session.commit()
+    page = status_page(client, receipt.status_token)
+    assert fact(page, "Answered") == "Tue 20 Jan 2015, 11:15 (Asia/Almaty, UTC+6)"

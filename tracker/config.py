@@ -62,6 +62,8 @@ DEFAULTS: dict[str, Any] = {
     # centre's Wi-Fi behind one address; far below a script.
     "RATELIMIT_INQUIRY_FORM": "10 per minute; 60 per hour",
     "RATELIMIT_STATUS_PAGE": "120 per minute",
+    # Codes sent to /status (besides the lock-out after wrong ones: code_lookup.py).
+    "RATELIMIT_STATUS_CODE": "20 per minute; 100 per hour",
     "RATELIMIT_CONTACTS_API": "300 per minute",
     "RATELIMIT_LOGIN": "30 per minute",
     # How many proxies in front set X-Forwarded-For/-Proto; 0 trusts no such header, so a
@@ -83,6 +85,7 @@ DEFAULTS.update(dict.fromkeys(("SECRET_KEY", "MAIL_PASSWORD")))
 RATE_LIMIT_SETTINGS = (
     "RATELIMIT_INQUIRY_FORM",
     "RATELIMIT_STATUS_PAGE",
+    "RATELIMIT_STATUS_CODE",
     "RATELIMIT_CONTACTS_API",
     "RATELIMIT_LOGIN",
 )

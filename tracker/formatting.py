@@ -45,8 +45,15 @@ def page_language() -> str:
     return locale.language if locale is not None else ENGLISH
 
 
-def format_instant(instant: datetime | None, zone: str, language: str | None = None) -> str:
-    """ "Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"; "вт, 27 янв. 2015 г., 11:00 (…)"."""
+def format_instant(
+    instant: datetime | None, zone: str, language: str | None = None, *, zone_named: bool = True
+) -> str:
+    """ "Tue 27 Jan 2015, 11:00 (Asia/Almaty, UTC+6)"; "вт, 27 янв. 2015 г., 11:00 (…)".
+
+    In UTC itself, "(UTC)" rather than "(UTC, UTC)". ``zone_named=False`` leaves the zone's
+    name out where the sentence around it already names it: "11:00 (UTC+6)", or no
+    brackets at all in UTC.
+    """
     if instant is None:
         return ""
     local = in_zone(instant, zone)
@@ -56,7 +63,10 @@ def format_instant(instant: datetime | None, zone: str, language: str | None = N
         words = f"{local:%a %-d %b %Y, %H:%M}"
     else:
         words = f"{format_skeleton('yMMMEd', local, locale=language)}, {local:%H:%M}"
-    return f"{words} ({zone}, {offset_label(local)})"
+    offset = offset_label(local)
+    named = [zone] if zone_named else []
+    said = [*named, offset] if offset != zone else named
+    return f"{words} ({', '.join(said)})" if said else words
 
 
 def format_time(instant: datetime, zone: str) -> str:

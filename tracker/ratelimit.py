@@ -48,6 +48,8 @@ ROUTE_LIMITS = (
     RouteLimit("public.inquire", "RATELIMIT_INQUIRY_FORM", ("POST",)),
     # A status page is one of 2^256 addresses: a flood here is someone guessing tokens.
     RouteLimit("public.status", "RATELIMIT_STATUS_PAGE"),
+    # Sending a short code; wrong codes also lock the address out (code_lookup.py).
+    RouteLimit("public.check_code", "RATELIMIT_STATUS_CODE", ("POST",)),
     RouteLimit("api.mission_contacts", "RATELIMIT_CONTACTS_API"),
     # Per client address, whatever email address it types: this one stops a single client
     # trying many accounts; tracker.accounts.login_throttle slows one client's attempts at

@@ -2,7 +2,7 @@
 sign-off, saved replies, mailbox addresses per mission; reply headers on the outbox.
 
 Revision ID: 0020
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-08 03:26:28.534737
 
 """
@@ -14,7 +14,7 @@ import tracker.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -63,9 +63,20 @@
     window.setInterval(tick, 15000);
   }
 
+  // The queue's filters fold behind "Filters" on a phone; a wide screen shows them open
+  // through ::details-content. A browser without it would keep them folded: open them.
+  function unfoldFiltersOnWideScreens() {
+    var fold = document.querySelector("details.filter-fold");
+    var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+    if (fold && !fold.open && !styled && window.matchMedia("(min-width: 48.0625rem)").matches) {
+      fold.open = true;
+    }
+  }
+
   function enhance() {
     focusErrorSummary();
     startCountdowns();
+    unfoldFiltersOnWideScreens();
   }
 
   if (document.readyState === "loading") {

@@ -1,5 +1,9 @@
 """Logging an inquiry that came by phone, email or in person: the public form's fields,
-plus the mission, the channel and when it came in."""
+plus the mission, the channel and when it came in.
+
+The public form's fields speak to the journalist ("Your name"); here the officer fills
+them in about someone else, in English, so the labels and messages say whose they are.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from tracker.choices import Channel
-from tracker.public.forms import InquiryForm, parse_local_time
+from tracker.choices import (
+    LANGUAGES,
+    Channel,
+    RequestType,
+    Topic,
+    country_options,
+    zone_options,
+)
+from tracker.formatting import page_language
+from tracker.inputs import NoNul
+from tracker.public.forms import InquiryForm, choice, parse_local_time, select_choices, strip
 
 # What an officer can log by hand; web form and import have their own paths.
 LOGGED_CHANNELS = [Channel.PHONE, Channel.EMAIL, Channel.IN_PERSON]
@@ -25,6 +38,39 @@ class LoggedInquiryForm(InquiryForm):
 
     consent = None
     website = None
+    # The journalist's details, as the officer notes them down (names are the public form's).
+    name = StringField(
+        "Journalist's name",
+        [NoNul(), DataRequired("Give the journalist's name."), Length(max=200)],
+        filters=[strip],
+    )
+    country = choice(
+        "Country they report from", country_options(), "Choose the country they report from."
+    )
+    language = choice(
+        "Language for the answer",
+        LANGUAGES,
+        "Choose a language for the answer.",
+        default=page_language,
+    )
+    request_type = choice("What they need", RequestType.options(), "Choose what they need.")
+    topic = RadioField(
+        "The inquiry is about",
+        choices=select_choices(Topic.options()),
+        default=Topic.MISSION.value,
+        validators=[InputRequired("Say what the inquiry is about.")],
+    )
+    message = TextAreaField(
+        "What they ask",
+        [NoNul(), DataRequired("Write down what they ask."), Length(max=5000)],
+        filters=[strip],
+    )
+    deadline = StringField(
+        "Their deadline (optional)", filters=[strip], render_kw={"type": "datetime-local"}
+    )
+    deadline_tz = choice("Time zone of their deadline", zone_options(), "Choose a time zone.")
+    # No mission is chosen for the officer unless the page knows which (see new_inquiry):
+    # with several missions, a preselected one is how a call gets filed under the wrong one.
     mission = SelectField("Mission", validate_choice=False)
     channel = SelectField(
         "Came in by",
@@ -51,7 +97,10 @@ class LoggedInquiryForm(InquiryForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.mission.choices = [SelectChoice(value, label) for value, label in missions]
+        self.mission.choices = [
+            SelectChoice("", "Choose a mission…"),
+            *(SelectChoice(value, label) for value, label in missions),
+        ]
         self.officer_zone = officer_zone
         self.received_utc: datetime | None = None
         if not self.received_at.data:
@@ -59,8 +108,11 @@ class LoggedInquiryForm(InquiryForm):
             self.received_at.data = local.strftime("%Y-%m-%dT%H:%M")
 
     def validate_mission(self, field: SelectField) -> None:
-        if field.data not in {choice.value for choice in field.choices}:
+        if not field.data or field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Choose the mission the inquiry is about.")
+
+    def contact_needed(self) -> str:
+        return "Give an email address or a phone number, so that the office can answer them."
 
     def validate_received_at(self, field: StringField) -> None:
         try:

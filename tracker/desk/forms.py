@@ -1,14 +1,17 @@
 """The forms of the inquiry page.
 
 Each carries, hidden, the version of the inquiry the page showed, so that an action taken
-on a stale page is refused instead of overwriting a colleague's change. Field names are
-unique across the page's forms, so their HTML ids are too.
+on a stale page is refused instead of overwriting a colleague's change. Only actions that
+change what a colleague may be changing too (status, assignee, responses, referral, the
+sensitive mark) check it: a note, a follow-up or a tick-off adds to the inquiry and
+overwrites nothing, so it never conflicts with a concurrent change (``checks_version``).
+Field names are unique across the page's forms, so their HTML ids are too.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -38,7 +41,10 @@ def options(pairs: list[tuple[str, str]], prompt: str = "Choose…") -> list[Sel
 class ActionForm(Form):
     """An action on one inquiry, taken at the version the page showed."""
 
-    version = HiddenField(validators=[InputRequired("The page lost its version: reload it.")])
+    # Whether the action is refused when the inquiry changed since the page was opened.
+    checks_version: ClassVar[bool] = True
+
+    version = HiddenField()
 
     def __init__(
         self, *args: Any, inquiry: Inquiry, viewer: User, now: datetime, **kwargs: Any
@@ -66,7 +72,7 @@ class ActionForm(Form):
         return int(raw) if raw.isdigit() else None
 
     def validate_version(self, field: HiddenField) -> None:
-        if self.opened_version is None:
+        if self.checks_version and self.opened_version is None:
             raise ValidationError("The page lost its version: reload it.")
 
 
@@ -80,6 +86,8 @@ class ReopenForm(ActionForm):
 
 class FollowUpDoneForm(ActionForm):
     """Tick off a follow-up."""
+
+    checks_version = False
 
 
 class AssignForm(ActionForm):
@@ -142,6 +150,8 @@ class StatusForm(ActionForm):
 
 
 class NoteForm(ActionForm):
+    checks_version = False
+
     note = TextAreaField(
         "Internal note", [DataRequired("Write the note."), Length(max=5000)], filters=[strip]
     )
@@ -164,6 +174,8 @@ class ResponseForm(ActionForm):
 
 
 class FollowUpForm(ActionForm):
+    checks_version = False
+
     due = StringField(
         "When", [DataRequired("Say when.")], filters=[strip], render_kw={"type": "datetime-local"}
     )

@@ -1,9 +1,11 @@
 """The inquiry page and its actions: validate, call a service, commit, redirect or render.
 
-Every action posts the version of the inquiry its page showed. A stale version, or a
-colleague's commit landing first, re-renders the page with the newer state and "Changed by
-X at T since you opened it." (409), storing nothing; a refused action shows its reason next
-to the field (422); success redirects back to the page (303).
+Every action posts the version of the inquiry its page showed. For the actions that change
+what colleagues change too (``checks_version``), a stale version, or a colleague's commit
+landing first, re-renders the page with the newer state and "Changed by X at T since you
+opened it." (409), storing nothing. Notes, follow-ups and ticking one off only add to the
+inquiry: they are stored whatever changed meanwhile, and bump no version. A refused action
+shows its reason next to the field (422); success redirects back to the page (303).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from babel import Locale
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -32,6 +34,7 @@ from tracker.inquiries import (
     response_clock,
     responses,
     sensitivity,
+    short_codes,
     status_changes,
     timeline,
 )
@@ -95,6 +98,7 @@ def render_page(
     code: int = 200,
     conflict: str | None = None,
     refused: str | None = None,
+    refused_alone: bool = False,
 ) -> ResponseReturnValue:
     """The inquiry page; ``submitted`` keeps what was typed, stamped with today's version.
 
@@ -128,6 +132,8 @@ def render_page(
         identity_visible=identity_visible,
         hidden=sensitivity.HIDDEN,
         refused=refused,
+        # Said at the top: no field on the page to say it next to.
+        refused_alone=refused_alone or not identity_visible,
         clock_words=response_clock.describe(
             status_changes.clock_state(found), now, found.first_response_at
         ),
@@ -136,6 +142,14 @@ def render_page(
         language=dict(LANGUAGES).get(found.language, found.language),
         country=Locale("en").territories.get(found.country or "", found.country),
         actor_name=timeline.actor_name,
+        # Worked out again (only its hash is stored), for those who see the journalist.
+        short_code=(
+            short_codes.stored_code(
+                found.reference, found.short_code_hash, current_app.config["SECRET_KEY"]
+            )
+            if identity_visible
+            else None
+        ),
         status_label=lambda value: Status(value).label,
     )
     return page, code
@@ -156,7 +170,7 @@ def perform(
     done = ""
     try:
         # Staleness first: a person fixing a typo on an outdated page must see the news.
-        if form.opened_version is not None:
+        if form.checks_version and form.opened_version is not None:
             freshness.ensure_fresh(found, form.opened_version)
         if valid:
             done = action(found, form)
@@ -186,6 +200,10 @@ def conflict_page(
 
 def refusal_page(found: Inquiry, form: forms.ActionForm, refused: Exception) -> ResponseReturnValue:
     """The page again, with the reason next to the field it concerns."""
+    if isinstance(form, forms.FollowUpDoneForm):
+        # Nothing typed to keep, and no one field to show it by (one button per
+        # follow-up, and the refused one may be gone): the reason stands on its own.
+        return render_page(found, None, 422, refused=str(refused), refused_alone=True)
     name = getattr(refused, "field", None) or REFUSAL_FIELD.get(type(form), "version")
     field = form[name]
     field.errors = [*field.errors, str(refused)]

@@ -1,5 +1,14 @@
 """Phase handover: when a mission's phase changes, the new phase's contacts take over
-the inquiries still open with the previous phase's contacts."""
+the inquiries left with the previous phase's contacts.
+
+"Left" means nobody is handling them: open, routed to a contact who no longer serves the
+mission's phase, and with no assignee, or one whose account is deactivated. Where an
+inquiry is routed says whose desk it came to, not who handles it: an officer who takes a
+call on themselves routes it to their own contact, whatever phase that contact serves,
+and such an inquiry is theirs, not one to take away from them. An assignee of the
+previous phase keeps what they are working on (continuity for the journalist); they, or
+a manager, reassign it if the new phase is to have it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, select, tuple_
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, or_, select, tuple_
 
 from tracker import phases
 from tracker.choices import Phase, Role, Status
@@ -89,21 +98,26 @@ def place(contact: Contact | None) -> str:
 
 
 def handover_condition() -> ColumnElement[bool]:
-    """Open inquiries still routed to a contact of a phase that has ended."""
+    """Open inquiries left with a contact of a phase that has ended."""
     return and_(OPEN, pairs_condition())
 
 
 def pairs_condition() -> ColumnElement[bool]:
-    """Routed to a contact of a phase that has ended (open or not): the "pairs" parameter.
+    """Routed to a contact of a phase that has ended (open or not): the "pairs" parameter,
+    and nobody handling it.
 
     The contact alone is tested first: most open rows fail that test, which SQLite makes
-    far faster than the pair's, and the handover count tests every open row.
+    far faster than the pair's, and the handover count tests every open row. The
+    deactivated accounts are one small list, read once per statement, not once per row;
+    every column tested is in the queue index.
     """
     contacts: BindParameter[list[int]] = bindparam("pair_contacts", expanding=True)
     pairs: BindParameter[list[tuple[int, int]]] = bindparam("pairs", expanding=True)
+    deactivated = select(User.id).where(User.active.is_(False))
     return and_(
         Inquiry.routed_contact_id.in_(contacts),
         tuple_(Inquiry.mission_id, Inquiry.routed_contact_id).in_(pairs),
+        or_(Inquiry.assignee_id.is_(None), Inquiry.assignee_id.in_(deactivated)),
     )
 
 

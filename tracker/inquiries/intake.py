@@ -1,4 +1,5 @@
-"""Taking in an inquiry: phase, routing, reference, token, clock and timeline, in one go.
+"""Taking in an inquiry: phase, routing, reference, token, short code, clock and timeline,
+in one go.
 
 Used by the public form, the desk's call logging (``log_call``), the import and the demo,
 so every channel routes and numbers inquiries the same way. The caller owns the
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from flask import current_app
 from sqlalchemy import Table, bindparam, insert, update
 
 from tracker import phases, routing
 from tracker.choices import ActorType, Channel, MediaType, Phase, RequestType, Status, Topic
 from tracker.extensions import Base, db
-from tracker.inquiries import assignment, response_clock, status_tokens, timeline
+from tracker.inquiries import assignment, response_clock, short_codes, status_tokens, timeline
 from tracker.mail import notices
 from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission, User
@@ -44,11 +46,12 @@ class JournalistRequest:
 @dataclass(frozen=True)
 class Receipt:
     """The new inquiry's id and reference, and its status token, which exists in clear
-    only here."""
+    only here; and its short code, which the desk can work out again (short_codes)."""
 
     inquiry_id: int
     reference: str
     status_token: str
+    short_code: str
 
     @property
     def inquiry(self) -> Inquiry:
@@ -98,11 +101,14 @@ def receive(
     decision = decision or route(mission, request, phase)
     number = next_number(mission)
     token = status_tokens.new_token()
+    reference = format_reference(mission.reference_prefix, number)
+    code = short_codes.code_for(reference, current_app.config["SECRET_KEY"])
     values = {
         "mission_id": mission.id,
         "number": number,
-        "reference": format_reference(mission.reference_prefix, number),
+        "reference": reference,
         "status_token_hash": status_tokens.token_hash(token),
+        "short_code_hash": short_codes.code_hash(code),
         "channel": channel,
         "received_at": received_at,
         "phase_at_receipt": phase,
@@ -124,8 +130,8 @@ def receive(
     # The acknowledgement carries the token in clear, which exists only here. Queued in
     # this transaction: the inquiry and its mail are committed together or not at all.
     # It names the contact as routing read it (no second query for the contact).
-    notices.inquiry_received(inquiry, token, now=received_at, contact=decision.contact)
-    return Receipt(inquiry_id, values["reference"], token)
+    notices.inquiry_received(inquiry, token, code, now=received_at, contact=decision.contact)
+    return Receipt(inquiry_id, reference, token, code)
 
 
 def log_call(

@@ -14,11 +14,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from tracker.choices import ActorType
 from tracker.models import Inquiry, InquiryEvent, User
 
-# Events that leave the inquiry as it was: they neither bump its version nor count as
-# "the change" a stale page is told about.
+# Events that change none of the inquiry's fields a colleague edits: they neither bump its
+# version nor count as "the change" a stale page is told about. Follow-ups keep the
+# queue's follow_up_due_at in step without a version (tracker.inquiries.follow_ups).
 NOTE = "note"
 IDENTITY_VIEWED = "identity_viewed"
-READ_OR_NOTE_KINDS = frozenset({NOTE, IDENTITY_VIEWED})
+FOLLOW_UP = "follow_up"
+FOLLOW_UP_DONE = "follow_up_done"
+READ_OR_NOTE_KINDS = frozenset({NOTE, IDENTITY_VIEWED, FOLLOW_UP, FOLLOW_UP_DONE})
 
 
 def record(

@@ -31,6 +31,7 @@ PRESS_CONFERENCE = "press-conference"
 def inquiry_received(
     inquiry: Inquiry,
     status_token: str,
+    short_code: str,
     now: datetime,
     contact: ContactRef | None,
 ) -> None:
@@ -45,13 +46,16 @@ def inquiry_received(
         return
     # Read as plain rows: the intake has written what the session held (see there).
     officers = recipients.addressees_for_new_inquiry(inquiry.routed_contact_id)
-    mails = [acknowledgement(inquiry, status_token, contact)] if inquiry.email else []
+    mails = [acknowledgement(inquiry, status_token, short_code, contact)] if inquiry.email else []
     mails += [new_inquiry_notice(inquiry, officer) for officer in officers]
     outbox.enqueue_all(mails, now=now, inquiry_id=inquiry.id)
 
 
-def acknowledgement(inquiry: Inquiry, status_token: str, contact: ContactRef | None) -> outbox.Mail:
-    """The reference, who answers and their phone, the status link; in their language."""
+def acknowledgement(
+    inquiry: Inquiry, status_token: str, short_code: str, contact: ContactRef | None
+) -> outbox.Mail:
+    """The reference, who answers and their phone, the status link and the short code; in
+    their language."""
     mission = inquiry.mission
     language = messages.language_for(inquiry.language)
     accreditation = inquiry.request_type is RequestType.ACCREDITATION
@@ -63,13 +67,15 @@ def acknowledgement(inquiry: Inquiry, status_token: str, contact: ContactRef | N
         contact=contact,
         # The token itself waits sealed beside the bodies (see tracker.mail.sealing).
         status_url=links.external_url("public.status", token=sealing.PLACEHOLDER),
+        short_code=sealing.CODE_PLACEHOLDER,
+        check_url=links.external_url("public.check_code"),
         mission_url=links.external_url("public.mission", slug=mission.slug),
         accreditation=accreditation,
         conference=press_conference(mission.events) if accreditation else None,
         calendar_url=links.external_url("public.calendar", slug=mission.slug),
         when=partial(messages.when, zone=mission.timezone, language=language),
     )
-    sealed = sealer_for(current_app.config["SECRET_KEY"]).seal(status_token)
+    sealed = sealer_for(current_app.config["SECRET_KEY"]).seal(status_token, short_code)
     return outbox.Mail(ACKNOWLEDGEMENT, inquiry.email or "", message, sealed_secret=sealed)
 
 

@@ -14,7 +14,7 @@ from tracker.models.conversation import (
     SavedReply,
     SavedReplyVersion,
 )
-from tracker.models.inquiries import FollowUp, Inquiry, InquiryEvent
+from tracker.models.inquiries import CodeLookupThrottle, FollowUp, Inquiry, InquiryEvent
 from tracker.models.missions import (
     Contact,
     Mission,
@@ -37,6 +37,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEvent",
+    "CodeLookupThrottle",
     "Contact",
     "DraftState",
     "FollowUp",

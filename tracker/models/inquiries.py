@@ -73,6 +73,7 @@ class Inquiry(Base):
             "routed_contact_id",
             "phase_at_receipt",
             "media_type",
+            "language",
             "sensitive",
             "reference",
             "name",
@@ -95,6 +96,10 @@ class Inquiry(Base):
     reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
     # SHA-256 of the private status token: the token itself is only ever shown once.
     status_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # SHA-256 of the short code read out on the phone (tracker.inquiries.short_codes);
+    # None for inquiries from before codes. Not unique: two references that differ only
+    # by their dashes could, once in a billion, share one (a look-up takes the first).
+    short_code_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     phase_at_receipt: Mapped[Phase] = mapped_column(enum_type(Phase))
@@ -205,3 +210,18 @@ class FollowUp(Base):
     inquiry: Mapped[Inquiry] = relationship(back_populates="follow_ups")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+
+class CodeLookupThrottle(Base):
+    """Wrong short codes per client address (hashed), to lock out guessing.
+
+    Keyed by an HMAC of the address, so the table holds no address. A row is forgotten a
+    day after its last wrong code (tracker.inquiries.code_lookup).
+    """
+
+    __tablename__ = "code_lookup_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -192,11 +192,15 @@ class InquiryForm(Form):
         """Field checks, then the rules that involve several fields."""
         valid = super().validate(extra_validators)
         if not self.email.data and not self.phone.data and not self.email.errors:
-            message = gettext("Give an email address or a phone number, so that we can answer you.")
+            message = self.contact_needed()
             self.email.errors = [*self.email.errors, message]
             self.phone.errors = [*self.phone.errors, message]
             valid = False
         return self.check_deadline() and valid
+
+    def contact_needed(self) -> str:
+        """What to say when neither an email address nor a phone number was given."""
+        return gettext("Give an email address or a phone number, so that we can answer you.")
 
     def check_deadline(self) -> bool:
         if not self.deadline.data or self.deadline_tz.errors:
@@ -287,3 +291,14 @@ def parse_deadline(text: str, zone: str, now: datetime) -> datetime:
     if instant <= now:
         raise ValueError(gettext("The deadline has already passed; give a time in the future."))
     return instant
+
+
+class CodeForm(Form):
+    """Check an inquiry by the short code given on the phone or in the acknowledgement."""
+
+    code = StringField(
+        _l("Your inquiry's code"),
+        [NoNul(), DataRequired(_l("Enter the code you were given.")), Length(max=48)],
+        filters=[strip],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

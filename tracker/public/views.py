@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from flask import (
     Response,
     abort,
@@ -12,19 +15,19 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from tracker import clock, inputs, links, phases
 from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
-from tracker.inquiries import intake, status_tokens
+from tracker.inquiries import code_lookup, intake, short_codes, status_tokens
 from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission
 from tracker.privacy import retention
 from tracker.public import bp, labels
 from tracker.public.calendar import mission_calendar
-from tracker.public.forms import InquiryForm
+from tracker.public.forms import CodeForm, InquiryForm
 
 # Phase, topic and request-type labels in the page's language, for the public templates.
 bp.add_app_template_global(labels.label, "public_label")
@@ -110,6 +113,11 @@ def prefill_from_link(form: InquiryForm) -> None:
             field.data = value
 
 
+# The status page is private: out of Referer headers (the token is in its address) and
+# out of shared caches.
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
 @bp.get("/status/<token>")
 def status(token: str) -> ResponseReturnValue:
     """The journalist's private view of their inquiry: only what is public."""
@@ -119,21 +127,85 @@ def status(token: str) -> ResponseReturnValue:
     if inquiry is None:
         message = gettext("This status link is not known. Check that it was copied whole.")
         abort(404, description=message)
+    just_received = request.args.get("received") == "1"
+    page = status_page(
+        inquiry,
+        just_received=just_received,
+        status_url=links.external_url("public.status", token=token),
+    )
+    return page, 200, PRIVATE
+
+
+def status_page(inquiry: Inquiry, *, just_received: bool = False, status_url: str = "") -> str:
+    """The status page of ``inquiry``, reached by its link or by its code."""
     last_update = db.session.scalar(
         select(InquiryEvent)
         .where(InquiryEvent.inquiry_id == inquiry.id, InquiryEvent.public.is_(True))
         .order_by(InquiryEvent.at.desc(), InquiryEvent.id.desc())
         .limit(1)
     )
-    response = render_template(
+    secret = current_app.config["SECRET_KEY"]
+    return render_template(
         "public/status.html",
         inquiry=inquiry,
         mission=inquiry.mission,
         public_status=labels.public_status(inquiry.status),
         last_update_summary=labels.event_summary(last_update.summary) if last_update else "",
         last_update=last_update,
-        just_received=request.args.get("received") == "1",
-        status_url=links.external_url("public.status", token=token),
+        just_received=just_received,
+        status_url=status_url,
+        # Shown on the receipt only, for a journalist who gave no email address.
+        short_code=(
+            short_codes.stored_code(inquiry.reference, inquiry.short_code_hash, secret)
+            if just_received
+            else None
+        ),
     )
-    # The token is in the address: keep it out of Referer headers and shared caches.
-    return response, 200, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+# Checked by the form itself, which keeps the code typed and says what was wrong.
+@bp.route("/status", methods=["GET", "POST"])
+@csrf.exempt
+@inputs.checks_own_text
+def check_code() -> ResponseReturnValue:
+    """Check an inquiry by its short code (read out on the phone, or in the mail).
+
+    The answer to a right code is the status page itself, not a redirect: the database
+    has no status token to redirect to (only its hash), and a code in an address would be
+    in the browser's history and the server's logs. Wrong codes count towards a lock-out
+    of the client's address (tracker.inquiries.code_lookup).
+    """
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return code_form(form, 422 if request.method == "POST" else 200)
+    client = code_lookup.client_key(request.remote_addr or "", current_app.config["SECRET_KEY"])
+    try:
+        found = code_lookup.find(form.code.data, client, clock.now())
+    except code_lookup.Blocked as blocked:
+        return locked_out(form, blocked)
+    db.session.commit()  # the failure counted, if it was one
+    if found is None:
+        message = gettext("No inquiry has this code. Check it, or call the press office.")
+        form.code.errors = [*form.code.errors, message]
+        return code_form(form, 422)
+    return status_page(found), 200, PRIVATE
+
+
+def code_form(form: CodeForm, code: int, headers: dict[str, str] | None = None) -> Any:
+    """The code form again (with what was typed and why it failed)."""
+    page = render_template("public/check_code.html", form=form)
+    return page, code, {**PRIVATE, **(headers or {})}
+
+
+def locked_out(form: CodeForm, blocked: code_lookup.Blocked) -> Any:
+    """429: too many wrong codes from this address; say how long to wait."""
+    minutes = max(1, math.ceil((blocked.until - clock.now()).total_seconds() / 60))
+    message = ngettext(
+        "Too many wrong codes were typed from your address. Try again in %(num)d minute, "
+        "or call the press office.",
+        "Too many wrong codes were typed from your address. Try again in %(num)d minutes, "
+        "or call the press office.",
+        minutes,
+    )
+    form.code.errors = [*form.code.errors, message]
+    return code_form(form, 429, {"Retry-After": str(minutes * 60)})

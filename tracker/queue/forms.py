@@ -6,14 +6,15 @@ from typing import Any
 
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
-from tracker.choices import MediaType, Phase, RequestType, Status
+from tracker.choices import LANGUAGES, MediaType, Phase, RequestType, Status
 from tracker.forms import Form
 from tracker.queue.listing import Filters
 
 ANY = SelectChoice("", "Any")
 UNASSIGNED = "none"
+ME = "me"
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -37,6 +38,12 @@ class FilterForm(Form):
         "Request", choices=options(RequestType.options()), validators=[Optional()]
     )
     media_type = SelectField("Media", choices=options(MediaType.options()), validators=[Optional()])
+    routed = SelectField(
+        "Routed to", choices=[ANY, SelectChoice(ME, "Me")], validators=[Optional()]
+    )
+    language = SelectField(
+        "Journalist's language", choices=options(LANGUAGES), validators=[Optional()]
+    )
     q = StringField("Search", validators=[Optional(), Length(max=100)])
 
     def __init__(
@@ -44,10 +51,15 @@ class FilterForm(Form):
         *args: Any,
         missions: list[tuple[str, str]],
         users: list[tuple[str, str]],
+        my_contact_id: int | None = None,
+        mission_slugs: dict[int, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.my_contact_id = my_contact_id
         self.mission.choices = options(missions)
+        # Each mission's slug by id, for links that name a mission by slug.
+        self.mission_slugs = mission_slugs or {}
         self.assignee.choices = [
             ANY,
             SelectChoice(UNASSIGNED, "Unassigned"),
@@ -70,8 +82,16 @@ class FilterForm(Form):
             unassigned=assignee == UNASSIGNED,
             request_type=RequestType(good("request_type")) if good("request_type") else None,
             media_type=MediaType(good("media_type")) if good("media_type") else None,
+            routed_contact_id=self.my_contact_id if good("routed") == ME else None,
+            language=good("language") or None,
             text=good("q").strip(),
         )
+
+    def validate_routed(self, field: SelectField) -> None:
+        if field.data == ME and self.my_contact_id is None:
+            raise ValidationError(
+                "Your account is not linked to a contact, so nothing is routed to you."
+            )
 
 
 class HandoverForm(Form):

@@ -45,7 +45,7 @@ from tracker.extensions import db
 from tracker.inquiries import handover
 from tracker.inquiries.conditions import OPEN
 from tracker.models import Contact, Inquiry, User, search_index
-from tracker.queue.rows import QueueRow
+from tracker.queue.rows import QueueRow, Urgency
 from tracker.sql import Unindexed
 
 
@@ -87,20 +87,34 @@ class Filters:
     unassigned: bool = False
     request_type: RequestType | None = None
     media_type: MediaType | None = None
+    # "Routed to me": the contact linked to the viewer's account.
+    routed_contact_id: int | None = None
+    # The journalist's preferred language (the answer's), e.g. "ru".
+    language: str | None = None
     text: str = ""
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who looks at the queue, and when: tabs such as "mine" and "handover" depend on it."""
+    """Who looks at the queue, and when: tabs such as "mine" and "handover" depend on it.
+
+    ``as_of`` is the instant the urgency order splits due from overdue, when it is not now:
+    the next page's link carries the first page's, so that paging walks one order even
+    as inquiries fall overdue meanwhile.
+    """
 
     user: User
     now: datetime
     handover_pairs: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    as_of: datetime | None = None
 
     @property
     def sees_identities(self) -> bool:
         return self.user.role.at_least(Role.MANAGER)
+
+    @property
+    def order_now(self) -> datetime:
+        return self.as_of or self.now
 
 
 @dataclass(frozen=True)
@@ -171,6 +185,7 @@ def parameters(viewer: Viewer, filters: Filters) -> dict[str, Any]:
         "me": viewer.user.id,
         "now": viewer.now,
         "end_of_today": end_of_today(viewer),
+        "order_now": viewer.order_now,
         **handover.pair_parameters(viewer.handover_pairs),
     }
     values.update(
@@ -192,6 +207,8 @@ EQUALITY_FILTERS = {
     "assignee_id": Inquiry.assignee_id,
     "request_type": Inquiry.request_type,
     "media_type": Inquiry.media_type,
+    "routed_contact_id": Inquiry.routed_contact_id,
+    "language": Inquiry.language,
 }
 
 
@@ -388,18 +405,35 @@ def sensitive_seen(tab: Tab, viewer: Viewer, filters: Filters) -> list[int]:
     return list(db.session.scalars(seen, parameters(viewer, filters)))
 
 
+# A running clock past its due time, as of the order's instant (``order_now``); the same
+# groups as rows.urgency_of.
+RUNNING = Inquiry.clock_running.is_(True)
+OVERDUE_AS_OF = and_(RUNNING, Inquiry.due_at < bindparam("order_now"))
+URGENCY_RANK = {Urgency.DUE: 0, Urgency.OVERDUE: 1, Urgency.STOPPED: 2}
+
+
 def order_keys(tab: Tab) -> list[tuple[OrderKey, bool]]:
     """(expression, ascending) pairs: the urgency order, or most recent first when closed.
 
-    Urgency: running clocks first (so overdue ones lead, since their due time is
-    earliest), then nearest due time, then accreditation requests, then oldest received.
+    Urgency: inquiries still due first, nearest due time first, so one due in three hours
+    is never below forty that were due yesterday; then the overdue ones, a group of their
+    own (longest overdue first, as before); then those whose clock stopped (responded, or
+    awaiting the journalist). Within a due time, accreditation requests, then the oldest
+    received.
+
+    Every key is computed from columns of the queue index (clock_running, due_at,
+    request_type, received_at, id), so the rows are still chosen and sorted from the
+    index alone. The group's CASE reads "order_now", a parameter like the rest.
     """
     if tab is Tab.CLOSED:
         return [(Inquiry.updated_at, False), (Inquiry.id, False)]
-    # clock_running DESC (true first) rather than a CASE, so the queue index, which holds
-    # these columns, gives the order without computing anything per row.
+    group = case(
+        (OVERDUE_AS_OF, URGENCY_RANK[Urgency.OVERDUE]),
+        (RUNNING, URGENCY_RANK[Urgency.DUE]),
+        else_=URGENCY_RANK[Urgency.STOPPED],
+    )
     return [
-        (Inquiry.clock_running, False),
+        (group, True),
         (Inquiry.due_at, True),
         (case((Inquiry.request_type == RequestType.ACCREDITATION, 0), else_=1), True),
         (Inquiry.received_at, True),
@@ -407,13 +441,16 @@ def order_keys(tab: Tab) -> list[tuple[OrderKey, bool]]:
     ]
 
 
-def keyset_after(keys: list[tuple[OrderKey, bool]], anchor: int) -> ColumnElement[bool]:
+def keyset_after(
+    keys: list[tuple[OrderKey, bool]], anchor: int, values: dict[str, Any]
+) -> ColumnElement[bool]:
     """Rows strictly after the inquiry ``anchor`` in the order ``keys``.
 
-    Keyset pagination: page 500 costs what page 1 costs, unlike OFFSET.
+    Keyset pagination: page 500 costs what page 1 costs, unlike OFFSET. ``values`` are
+    the parameters the keys read (the order's instant).
     """
-    values = select(*(expression for expression, _ in keys)).where(Inquiry.id == anchor)
-    anchor_row = db.session.execute(values).one_or_none()
+    statement = select(*(expression for expression, _ in keys)).where(Inquiry.id == anchor)
+    anchor_row = db.session.execute(statement, values).one_or_none()
     if anchor_row is None:
         return true()
     clauses = []
@@ -433,11 +470,13 @@ def queue_page(
 ) -> QueuePage:
     """One page of ``tab``: at most ``size`` rows after the inquiry ``after``."""
     shape = shape_of(viewer, filters)
+    values = parameters(viewer, filters)
     if after is None:
         statement = page_statement(tab, shape, size)
     else:
-        statement = build_page_statement(tab, shape, size, keyset_after(order_keys(tab), after))
-    found = db.session.execute(statement, parameters(viewer, filters))
+        keyset = keyset_after(order_keys(tab), after, values)
+        statement = build_page_statement(tab, shape, size, keyset)
+    found = db.session.execute(statement, values)
     rows = [QueueRow._make(row) for row in found]
     next_after = rows[size - 1].id if len(rows) > size else None
     return QueuePage(rows[:size], next_after)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import NamedTuple
 
 from jinja2.utils import url_quote
@@ -19,6 +20,22 @@ from tracker.choices import OPEN_STATUSES, Channel, MediaType, RequestType, Stat
 from tracker.formatting import due_words, format_instant, format_relative
 from tracker.inquiries.sensitivity import HIDDEN, identity_visible
 from tracker.models import User
+
+
+class Urgency(StrEnum):
+    """The groups of the queue's urgency order, in that order (listing.order_keys)."""
+
+    DUE = "due"  # clock running, due time still ahead: nearest first
+    OVERDUE = "overdue"  # clock running, due time passed: longest overdue first
+    STOPPED = "stopped"  # responded, or paused while awaiting the journalist
+
+
+def urgency_of(clock_running: bool, due_at: datetime, order_now: datetime) -> Urgency:
+    """The group of a row, as ``listing.order_keys`` places it."""
+    if not clock_running:
+        return Urgency.STOPPED
+    return Urgency.OVERDUE if due_at < order_now else Urgency.DUE
+
 
 # Labels by member, read once: an enum's ``label`` property is a slow look-up per cell.
 LABELS = {
@@ -77,17 +94,55 @@ class RowView:
     routed_to: str
     assignee: str
     status: str
+    # Its group in the urgency order (tracker.queue.listing.Urgency).
+    urgency: Urgency
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Consecutive rows of one urgency group, under its heading (none for the first)."""
+
+    heading: str | None
+    rows: list[RowView]
+
+
+# The headings the table shows where a group starts; the rows still due need none.
+HEADINGS = {
+    Urgency.DUE: None,
+    Urgency.OVERDUE: "Overdue",
+    Urgency.STOPPED: "Responded or awaiting the journalist",
+}
+
+
+def sections(views: list[RowView], grouped: bool) -> list[Section]:
+    """The page's rows cut where the urgency group changes (``grouped``: the tab is in
+    urgency order), each part under its group's heading."""
+    if not grouped:
+        return [Section(None, views)] if views else []
+    found: list[Section] = []
+    for view in views:
+        if not found or found[-1].rows[-1].urgency is not view.urgency:
+            found.append(Section(HEADINGS[view.urgency], []))
+        found[-1].rows.append(view)
+    return found
 
 
 def row_views(
-    rows: Iterable[QueueRow], viewer: User, now: datetime, language: str, inquiry_href: str
+    rows: Iterable[QueueRow],
+    viewer: User,
+    now: datetime,
+    language: str,
+    inquiry_href: str,
+    order_now: datetime | None = None,
 ) -> list[RowView]:
     """The rows' cells for ``viewer``, dates in the viewer's zone and ``language``.
 
     ``inquiry_href`` is the inquiry page's URL with ``REFERENCE`` for the reference (one
-    ``url_for`` per page rather than one per row).
+    ``url_for`` per page rather than one per row). ``order_now`` is the instant the
+    order's groups were taken at (now, unless paging on from an earlier page).
     """
     zone = viewer.timezone
+    grouped_at = order_now or now
     views = []
     for row in rows:
         visible = identity_visible(viewer, row.sensitive, row.assignee_id)
@@ -114,6 +169,7 @@ def row_views(
                 routed_to="—" if row.routed_to is None else row.routed_to,
                 assignee="Unassigned" if row.assignee is None else row.assignee,
                 status=LABELS[row.status],
+                urgency=urgency_of(row.clock_running, row.due_at, grouped_at),
             )
         )
     return views

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -11,16 +11,16 @@ from sqlalchemy import select
 
 from tracker import clock, inputs, phases
 from tracker.auth.policy import require_role, signed_in_user
-from tracker.choices import Role
+from tracker.choices import Role, Status
 from tracker.extensions import db
 from tracker.formatting import page_language
-from tracker.inquiries import handover, sensitivity
+from tracker.inquiries import handover, lifecycle, sensitivity
 from tracker.inquiries.bulk import assign_all, set_status_all
 from tracker.inquiries.sensitivity import identity_visible
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bp, listing
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
-from tracker.queue.rows import QueueRow, row_views
+from tracker.queue.rows import QueueRow, row_views, sections
 from tracker.refusals import Refused
 
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 
 def filter_form() -> FilterForm:
     missions = db.session.execute(
-        select(Mission.id, Mission.reference_prefix, Mission.country).order_by(
+        select(Mission.id, Mission.reference_prefix, Mission.country, Mission.slug).order_by(
             Mission.first_day.desc()
         )
     ).all()
@@ -39,7 +39,15 @@ def filter_form() -> FilterForm:
         formdata=request.args,
         missions=[(str(m.id), f"{m.reference_prefix} · {m.country}") for m in missions],
         users=[(str(u.id), u.name) for u in users],
+        my_contact_id=signed_in_user().contact_id,
+        mission_slugs={m.id: m.slug for m in missions},
     )
+
+
+def log_call_link(form: FilterForm, filters: listing.Filters) -> str | None:
+    """With the queue narrowed to one mission: the call form with that mission chosen."""
+    slug = form.mission_slugs.get(filters.mission_id or 0)
+    return url_for("desk.new_inquiry", mission=slug) if slug else None
 
 
 def current_viewer() -> listing.Viewer:
@@ -48,7 +56,25 @@ def current_viewer() -> listing.Viewer:
     # Every date on the page is shown in the viewer's zone: keep it out of ZoneInfo's
     # eviction (see held_zone), which the missions' zones would otherwise cause.
     phases.held_zone(user.timezone)
-    return listing.Viewer(user, now, handover.handover_pairs(user, now))
+    return listing.Viewer(user, now, handover.handover_pairs(user, now), paged_as_of(now))
+
+
+# How far back a "next page" link's instant is honoured: a page left open for a day is
+# paged on in today's order.
+AS_OF_LIMIT = timedelta(hours=12)
+
+
+def paged_as_of(now: datetime) -> datetime | None:
+    """The first page's instant (``as_of``, seconds since the epoch), when paging on from
+    it, so that the urgency groups stay as they were on the pages seen before."""
+    seconds = request.args.get("as_of", type=int)
+    if seconds is None:
+        return None
+    try:
+        instant = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return instant if now - AS_OF_LIMIT <= instant <= now else None
 
 
 def record_sensitive_viewings(rows: Sequence[QueueRow], viewer: listing.Viewer) -> None:
@@ -61,6 +87,14 @@ def record_sensitive_viewings(rows: Sequence[QueueRow], viewer: listing.Viewer) 
     ]
     if sensitivity.record_identity_views(viewer.user, seen, viewer.now):
         db.session.commit()
+
+
+def bulk_moves(rows: Sequence[QueueRow]) -> list[tuple[str, str]]:
+    """The statuses the bulk menu offers: every move the page's rows allow one of them,
+    in the lifecycle's order. The server still checks each inquiry's own move."""
+    present = {row.status for row in rows}
+    allowed = {target for status in present for target in lifecycle.menu(status)}
+    return [(status.value, status.label) for status in Status if status in allowed]
 
 
 def chosen_tab() -> listing.Tab:
@@ -82,6 +116,16 @@ def index() -> ResponseReturnValue:
     after = inputs.query_id("after")
     page = listing.queue_page(tab, viewer, filters, after=after, size=PAGE_SIZE)
     record_sensitive_viewings(page.rows, viewer)
+    views = row_views(
+        page.rows,
+        viewer.user,
+        viewer.now,
+        page_language(),
+        # One url_for for the page, not one per row: building URLs was a good part of a
+        # row's cost.
+        url_for("desk.inquiry", reference="REFERENCE"),
+        viewer.order_now,
+    )
     return render_template(
         "queue/index.html",
         form=form,
@@ -89,18 +133,14 @@ def index() -> ResponseReturnValue:
         tabs=list(listing.Tab),
         counts=listing.tab_counts(viewer, filters),
         page=page,
-        # One url_for for the page, not one per row: building URLs was a good part of a
-        # row's cost.
-        rows=row_views(
-            page.rows,
-            viewer.user,
-            viewer.now,
-            page_language(),
-            url_for("desk.inquiry", reference="REFERENCE"),
-        ),
+        sections=sections(views, grouped=tab is not listing.Tab.CLOSED),
+        # The next page's link keeps this page's order (see listing.Viewer.as_of).
+        as_of=int(viewer.order_now.timestamp()),
         now=viewer.now,
         handover_form=HandoverForm(),
-        args={k: v for k, v in request.args.items() if k not in {"after", "tab"} and v},
+        bulk_statuses=bulk_moves(page.rows),
+        log_call_url=log_call_link(form, filters),
+        args={k: v for k, v in request.args.items() if k not in {"after", "tab", "as_of"} and v},
     )
 
 

@@ -37,7 +37,7 @@ class MissionValues:
     response_target_minutes: int
     summary: str
     source: str | None
-    # Months after the visit that journalists' data is kept (see tracker.privacy).
+    # Months journalists' data is kept after the visit or the closing (tracker.privacy).
     retention_months: int = 24
 
 

@@ -126,7 +126,7 @@ class MissionSpec(Strict):
     announced_on: date | None = None
     # At least one minute: the target is stored in whole minutes.
     response_target_hours: Annotated[float, Field(ge=1 / 60, le=168)] = 4
-    # Months after the last day that journalists' data of closed inquiries is kept.
+    # Months journalists' data is kept after the later of the visit's end and the closing.
     retention_months: Annotated[int, Field(ge=1, le=120)] = 24
     summary: str = ""
     source: str | None = None

@@ -33,8 +33,8 @@ class Mission(Base):
     home_office: Mapped[str] = mapped_column(sa.String(100), default="Geneva")
     announced_on: Mapped[date | None] = mapped_column(sa.Date)
     response_target_minutes: Mapped[int] = mapped_column(default=240)
-    # Journalists' personal data of closed inquiries is anonymised this many months after
-    # the mission's last day (see tracker.privacy).
+    # Journalists' personal data is anonymised this many months after the later of the
+    # visit's end and the inquiry's closing (see tracker.privacy.retention).
     retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str | None] = mapped_column(sa.Text)

@@ -83,18 +83,20 @@ def calendar(slug: str) -> ResponseReturnValue:
 def inquire(slug: str) -> ResponseReturnValue:
     """The public inquiry form; success leads to the receipt."""
     found = mission_or_404(slug)
-    form = InquiryForm(now=clock.now(), mission_zone=found.timezone)
+    now = clock.now()
+    form = InquiryForm(now=now, mission_zone=found.timezone)
     if request.method == "GET":
         prefill_from_link(form)
     if form.validate_on_submit():
         receipt = intake.receive(
-            found, form.to_request(), channel=Channel.WEB_FORM, received_at=clock.now()
+            found, form.to_request(), channel=Channel.WEB_FORM, received_at=now
         )
         db.session.commit()
         return redirect(url_for(".status", token=receipt.status_token, received=1), code=303)
     code = 422 if request.method == "POST" else 200
-    # The privacy notice says until when the journalist's details are kept.
-    retention_day = retention.retention_end_day(found)
+    # The privacy notice states the rule and the earliest day it gives: the day an
+    # inquiry closed today would get, never one already past.
+    retention_day = retention.earliest_anonymise_day(found, now)
     page = render_template(
         "public/inquire.html", mission=found, form=form, retention_day=retention_day
     )

@@ -54,6 +54,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "admin.missions": (Role.ADMIN, ("GET",)),
     "admin.new_mission": (Role.ADMIN, ("GET", "POST")),
     "admin.mission": (Role.ADMIN, ("GET", "POST")),
+    "admin.publication": (Role.ADMIN, ("POST",)),
     "admin.events": (Role.ADMIN, ("GET", "POST")),
     "admin.event_row": (Role.ADMIN, ("POST",)),
     "admin.assignments": (Role.ADMIN, ("GET", "POST")),

@@ -145,6 +145,7 @@ WALK: dict[str, Callable[[Scene], list[Request]]] = {
     "admin.missions": lambda s: [Request("GET", "/admin/missions")],
     "admin.new_mission": lambda s: [Request("GET", "/admin/missions/new")],
     "admin.mission": lambda s: [Request("GET", ADMIN_PAGE)],
+    "admin.publication": lambda s: [Request("POST", ADMIN_PAGE + "/publication")],
     "admin.events": lambda s: [Request("GET", ADMIN_PAGE + "/events")],
     "admin.event_row": lambda s: [Request("POST", ADMIN_PAGE + "/events/row")],
     "admin.assignments": lambda s: [Request("GET", ADMIN_PAGE + "/contacts")],

@@ -40,12 +40,21 @@ class MissionGroups:
 
 
 def missions_by_timing(now: datetime) -> MissionGroups:
-    missions = db.session.scalars(select(Mission).order_by(Mission.first_day)).all()
+    """The published missions by their phase at ``now``: drafts take no part."""
+    missions = db.session.scalars(
+        select(Mission).where(Mission.published.is_(True)).order_by(Mission.first_day)
+    ).all()
     grouped: dict[Phase, list[Mission]] = {phase: [] for phase in Phase}
     for mission in missions:
         grouped[phases.phase_at(mission, now)].append(mission)
     past = sorted(grouped[Phase.AFTER], key=lambda m: m.last_day, reverse=True)
     return MissionGroups(grouped[Phase.DURING], grouped[Phase.BEFORE], past)
+
+
+def drafts() -> list[Mission]:
+    """The missions not published yet, newest first (staff see them listed apart)."""
+    query = select(Mission).where(Mission.published.is_(False)).order_by(Mission.first_day.desc())
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ def inquiry_count(mission: Mission) -> int:
 
 
 def create_mission(actor: User, values: MissionValues) -> Mission:
-    """A new mission, with no contacts or rules yet (its phase contacts answer)."""
-    mission = Mission(**asdict(values))
+    """A new mission, a draft with no contacts or rules yet: published once they are set."""
+    mission = Mission(published=False, **asdict(values))
     db.session.add(mission)
     record(actor, "created", mission, f"Created mission {values.slug}", asdict(values))
     return mission
@@ -79,6 +79,40 @@ def update_mission(actor: User, mission: Mission, values: MissionValues) -> list
     names = ", ".join(name.replace("_", " ") for name in changed)
     record(actor, "updated", mission, f"Changed {names} of {mission.slug}", changed)
     return list(changed)
+
+
+def publish_mission(actor: User, mission: Mission) -> None:
+    """Make a draft public: listed, its page and form open, routed and handed over.
+
+    Refused while some phase has no active contact: a journalist would find nobody to
+    call then, and the inquiries of that phase would wait for the desk unrouted.
+    """
+    if mission.published:
+        raise Refused(f"{mission.slug} is published already.")
+    unstaffed = mission.unstaffed_phases()
+    if unstaffed:
+        missing = ", ".join(phase.label.lower() for phase in unstaffed)
+        raise Refused(
+            f"{mission.slug} cannot be published yet: no contact answers {missing}. "
+            "Put contacts on every phase first (Contacts by phase)."
+        )
+    mission.published = True
+    record(actor, "published", mission, f"Published mission {mission.slug}")
+
+
+def unpublish_mission(actor: User, mission: Mission) -> None:
+    """Make a mission a draft again, while no journalist has written to it."""
+    if not mission.published:
+        raise Refused(f"{mission.slug} is a draft already.")
+    count = inquiry_count(mission)
+    if count:
+        noun = "inquiry" if count == 1 else "inquiries"
+        raise Refused(
+            f"{mission.slug} stays published: it has {count} {noun}, and journalists hold "
+            f"its address /missions/{mission.slug} and their status links point to it."
+        )
+    mission.published = False
+    record(actor, "unpublished", mission, f"Made mission {mission.slug} a draft again")
 
 
 def guard_identity(mission: Mission, values: MissionValues) -> None:

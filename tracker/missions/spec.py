@@ -130,6 +130,9 @@ class MissionSpec(Strict):
     retention_months: Annotated[int, Field(ge=1, le=120)] = 24
     summary: str = ""
     source: str | None = None
+    # true publishes the mission, false makes it a draft again; left out, a new mission is
+    # a draft and a loaded one keeps its state (an admin may have published it).
+    published: bool | None = None
     expert: ExpertSpec
     events: list[EventSpec] = []
     contacts: list[ContactSpec] = []
@@ -146,6 +149,12 @@ class MissionSpec(Strict):
         unknown = sorted(set(named) - known)
         if unknown:
             raise ValueError(f"contacts not defined in [[contacts]]: {', '.join(unknown)}")
+        empty = [phase.value for phase, keys in self.phases.by_phase().items() if not keys]
+        if self.published and empty:
+            raise ValueError(
+                "published = true needs a contact for every phase; none in [phases] "
+                + ", ".join(empty)
+            )
         return self
 
 

@@ -77,6 +77,8 @@ def set_fields(mission: Mission, spec: MissionSpec) -> None:
         "summary": spec.summary.strip(),
         "source": spec.source,
     }
+    if spec.published is not None:
+        values["published"] = spec.published
     assign_changed(mission, values)
 
 

@@ -38,6 +38,10 @@ class Mission(Base):
     retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str | None] = mapped_column(sa.Text)
+    # A new mission is a draft: not listed, its pages and contacts answer 404 to the public
+    # (staff see them), it takes no inquiries and no handover, until an admin publishes
+    # it, which needs a contact for every phase (tracker/missions/mission_changes.py).
+    published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Last reference number handed out; incremented atomically by the intake service.
     last_inquiry_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -57,6 +61,10 @@ class Mission(Base):
     def contacts_for(self, phase: Phase) -> list[Contact]:
         """The active contacts assigned to ``phase``, in their public order."""
         return [a.contact for a in self.phase_assignments if a.phase == phase and a.contact.active]
+
+    def unstaffed_phases(self) -> list[Phase]:
+        """The phases no active contact answers: a mission cannot be published with any."""
+        return [phase for phase in Phase if not self.contacts_for(phase)]
 
     def __repr__(self) -> str:
         return f"<Mission {self.slug}>"

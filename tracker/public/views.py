@@ -13,6 +13,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import clock, inputs, phases
@@ -31,17 +32,29 @@ bp.add_app_template_global(labels.label, "public_label")
 
 
 def mission_or_404(slug: str) -> Mission:
+    """The mission, if this visitor may see it: a draft is for staff only, and to the
+    public it is as unknown as a mission that does not exist."""
     mission = lookups.find_mission(slug)
-    if mission is None:
+    if mission is None or not (mission.published or current_user.is_authenticated):
         abort(404, description=gettext("There is no mission called “%(slug)s”.", slug=slug))
+    return mission
+
+
+def open_mission_or_404(slug: str) -> Mission:
+    """The mission whose form takes inquiries: a published one."""
+    mission = mission_or_404(slug)
+    if not mission.published:
+        abort(404, description=gettext("This mission's inquiry form is not open yet."))
     return mission
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Missions: current first, then upcoming, then past."""
+    """Missions: current first, then upcoming, then past; staff also see the drafts."""
     now = clock.now()
-    return render_template("public/index.html", groups=lookups.missions_by_timing(now), now=now)
+    drafts = lookups.drafts() if current_user.is_authenticated else []
+    groups = lookups.missions_by_timing(now)
+    return render_template("public/index.html", groups=groups, drafts=drafts, now=now)
 
 
 @bp.get("/missions/<slug>")
@@ -82,7 +95,7 @@ def calendar(slug: str) -> ResponseReturnValue:
 @inputs.checks_own_text
 def inquire(slug: str) -> ResponseReturnValue:
     """The public inquiry form; success leads to the receipt."""
-    found = mission_or_404(slug)
+    found = open_mission_or_404(slug)
     now = clock.now()
     form = InquiryForm(now=now, mission_zone=found.timezone)
     if request.method == "GET":

@@ -108,3 +108,11 @@ class AccountStateForm(RowForm):
     action = HiddenField(
         validators=[AnyOf(["deactivate", "reactivate"], message="Use the buttons on the page.")]
     )
+
+
+class PublicationForm(Form):
+    """Publish a draft mission, or make a mission a draft again."""
+
+    action = HiddenField(
+        validators=[AnyOf(["publish", "unpublish"], message="Use the buttons on the page.")]
+    )

@@ -244,3 +244,38 @@ def parse_stored(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def test_upgrade_makes_an_office_of_every_office_already_named(
+    app_on: Callable[..., Flask],
+) -> None:
+    """Offices (0016): one for each contact's office and each mission's home office, the
+    latter in the mission's home zone; none with hours. Missions already there are
+    published (0015)."""
+    app = app_on()
+    with app.app_context():
+        flask_migrate.upgrade(revision="0011")
+        old_mission()
+        for key, office in (("leila", "Astana"), ("thibaut", "Geneva"), ("media", None)):
+            insert_row(
+                "contacts",
+                key=key,
+                name=key.title(),
+                office=office,
+                phones=[],
+                languages=[],
+                active=True,
+            )
+        db.session.commit()
+        flask_migrate.upgrade()
+        offices = db.session.execute(
+            text("SELECT name, timezone, opens_at FROM offices ORDER BY name")
+        ).all()
+        published = db.session.execute(text("SELECT published FROM missions")).scalars().all()
+        db.session.remove()
+        db.engine.dispose()
+    assert [tuple(row) for row in offices] == [
+        ("Astana", None, None),
+        ("Geneva", "Europe/Zurich", None),
+    ]
+    assert published == [True]

@@ -64,6 +64,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "admin.preview": (Role.ADMIN, ("GET",)),
     "admin.contacts": (Role.ADMIN, ("GET", "POST")),
     "admin.contact_state": (Role.ADMIN, ("POST",)),
+    "admin.offices": (Role.ADMIN, ("GET", "POST")),
     "admin.users": (Role.ADMIN, ("GET", "POST")),
     "admin.user_state": (Role.ADMIN, ("POST",)),
     "auth.logout": (PUBLIC, ("POST",)),  # last: it ends the walker's session

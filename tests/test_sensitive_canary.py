@@ -155,6 +155,7 @@ WALK: dict[str, Callable[[Scene], list[Request]]] = {
     "admin.preview": lambda s: [Request("GET", ADMIN_PAGE + "/routing/preview")],
     "admin.contacts": lambda s: [Request("GET", "/admin/contacts")],
     "admin.contact_state": lambda s: [Request("POST", "/admin/contacts/state")],
+    "admin.offices": lambda s: [Request("GET", "/admin/offices")],
     "admin.users": lambda s: [Request("GET", "/admin/users")],
     "admin.user_state": lambda s: [Request("POST", "/admin/users/state")],
 }

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.audit import apply_changes, record
 from tracker.choices import OPEN_STATUSES
 from tracker.extensions import db
+from tracker.missions.office_changes import ensure_office
 from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, RoutingRule, User
 from tracker.models import RoutingRuleContact as RuleLink
 from tracker.refusals import Refused
@@ -71,6 +72,7 @@ def usage(contact: Contact) -> Usage:
 
 def create_contact(actor: User, key: str, values: ContactValues) -> Contact:
     """A new, active contact with the stable ``key`` used by mission files and the CLI."""
+    ensure_office(actor, values.office)
     contact = Contact(key=key, active=True, **asdict(values))
     db.session.add(contact)
     record(actor, "created", contact, f"Created contact {values.name} ({key})",
@@ -81,6 +83,7 @@ def create_contact(actor: User, key: str, values: ContactValues) -> Contact:
 
 def update_contact(actor: User, contact: Contact, values: ContactValues) -> bool:
     """Change what the public sees of a contact; False when nothing differed."""
+    ensure_office(actor, values.office)
     changed = apply_changes(contact, asdict(values))
     if not changed:
         return False

@@ -16,6 +16,7 @@ from tracker.models import (
     Contact,
     Inquiry,
     Mission,
+    Office,
     PhaseAssignment,
     RoutingRule,
     RoutingRuleContact,
@@ -231,3 +232,48 @@ def public_contacts(mission: Mission, phase: Phase, topic: Topic) -> list[Contac
     loaded = {a.contact.id: a.contact for a in mission.phase_assignments}
     loaded.update((c.id, c) for rule in mission.routing_rules for c in rule.contacts)
     return [loaded[ref.id] for ref in refs]
+
+
+def offices_named(names: Iterable[str | None]) -> dict[str, Office]:
+    """The offices called ``names`` (a page's contacts' offices), by name, in one query."""
+    wanted = {name for name in names if name}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(Office).where(Office.name.in_(wanted)))
+    return {office.name: office for office in found}
+
+
+@dataclass(frozen=True)
+class OfficeClosed:
+    """An office outside its working hours at an instant, and when it is back (UTC)."""
+
+    office: Office
+    back_at: datetime
+
+
+def closed_offices(offices: Iterable[Office | None], now: datetime) -> list[OfficeClosed]:
+    """Those of ``offices`` (each once, in order) closed at ``now``; no hours, never closed."""
+    closed, seen = [], set()
+    for office in offices:
+        if office is None or office.name in seen:
+            continue
+        seen.add(office.name)
+        hours = office.working_hours
+        back = hours.back_at(now) if hours else None
+        if back is not None:
+            closed.append(OfficeClosed(office, back))
+    return closed
+
+
+def closed_now(contacts: Iterable[Contact], now: datetime) -> list[OfficeClosed]:
+    """The offices of ``contacts`` that are closed at ``now``: one query for their offices."""
+    contacts = list(contacts)
+    offices = offices_named(contact.office for contact in contacts)
+    return closed_offices((offices.get(c.office or "") for c in contacts), now)
+
+
+def office_returns(now: datetime) -> dict[str, datetime]:
+    """Every office closed at ``now`` → when it is back: for a page of many rows, read
+    once (a press office has a handful of offices)."""
+    offices = db.session.scalars(select(Office).where(Office.opens_at.is_not(None)))
+    return {closed.office.name: closed.back_at for closed in closed_offices(offices, now)}

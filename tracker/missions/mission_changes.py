@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tracker.audit import apply_changes, record
 from tracker.extensions import db
+from tracker.missions.office_changes import ensure_office
 from tracker.missions.ordering import move, renumber
 from tracker.missions.sync import local_instant
 from tracker.models import Inquiry, Mission, MissionEvent, User
@@ -61,6 +62,7 @@ def inquiry_count(mission: Mission) -> int:
 
 def create_mission(actor: User, values: MissionValues) -> Mission:
     """A new mission, a draft with no contacts or rules yet: published once they are set."""
+    ensure_office(actor, values.home_office, values.home_timezone)
     mission = Mission(published=False, **asdict(values))
     db.session.add(mission)
     record(actor, "created", mission, f"Created mission {values.slug}", asdict(values))
@@ -70,6 +72,7 @@ def create_mission(actor: User, values: MissionValues) -> Mission:
 def update_mission(actor: User, mission: Mission, values: MissionValues) -> list[str]:
     """Change a mission's fields; return the names of those that changed."""
     guard_identity(mission, values)
+    ensure_office(actor, values.home_office, values.home_timezone)
     old_zone = mission.timezone
     changed = apply_changes(mission, asdict(values))
     if not changed:

@@ -8,7 +8,7 @@ file is refused with one line that names the field, before anything is written.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from tracker import phones
+from tracker import hours, phones
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 
 
@@ -41,6 +41,15 @@ def _zone(name: str) -> str:
 
 def _phone(raw: str) -> str:
     return phones.normalise(raw)
+
+
+def _days(names: list[str]) -> list[str]:
+    return [hours.DAY_NAMES[number - 1] for number in hours.day_numbers(names)]
+
+
+def _hours(text: str) -> str:
+    opens, closes = hours.parse_hours(text)
+    return f"{opens:%H:%M}-{closes:%H:%M}"
 
 
 Zone = Annotated[str, AfterValidator(_zone)]
@@ -77,6 +86,26 @@ class EventSpec(Strict):
         if self.starts_at_local is not None and self.starts_at_local.tzinfo is not None:
             raise ValueError("starts_at_local is a local time: write it without an offset")
         return self
+
+
+class OfficeSpec(Strict):
+    """An office and its working hours: ``days = ["mon", …]``, ``hours = "09:00-18:00"``."""
+
+    name: Short
+    timezone: Zone | None = None
+    days: Annotated[list[str], AfterValidator(_days)] = []
+    hours: Annotated[str, AfterValidator(_hours)] | None = None
+    duty_phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def complete(self) -> Self:
+        if (self.days or self.hours) and not (self.days and self.hours and self.timezone):
+            raise ValueError("working hours need timezone, days and hours, all three")
+        return self
+
+    @property
+    def opening_times(self) -> tuple[time | None, time | None]:
+        return hours.parse_hours(self.hours) if self.hours else (None, None)
 
 
 class ContactSpec(Strict):
@@ -135,6 +164,7 @@ class MissionSpec(Strict):
     published: bool | None = None
     expert: ExpertSpec
     events: list[EventSpec] = []
+    offices: list[OfficeSpec] = []
     contacts: list[ContactSpec] = []
     phases: PhasesSpec
     routing: list[RuleSpec] = []
@@ -143,6 +173,9 @@ class MissionSpec(Strict):
     def consistent(self) -> Self:
         if self.last_day < self.first_day:
             raise ValueError("last_day is earlier than first_day")
+        names = [office.name for office in self.offices]
+        if len(set(names)) < len(names):
+            raise ValueError("an office is listed twice in [[offices]]")
         known = {contact.key for contact in self.contacts}
         named = [key for keys in self.phases.by_phase().values() for key in keys]
         named += [key for rule in self.routing for key in rule.contacts]

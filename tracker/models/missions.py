@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import hours
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 from tracker.extensions import Base
 from tracker.models.types import UTCDateTime, enum_type, utcnow
@@ -89,6 +90,40 @@ class MissionEvent(Base):
     mission: Mapped[Mission] = relationship(back_populates="events")
 
 
+class Office(Base):
+    """A press office where contacts sit ("Geneva", "Astana"), and when it answers.
+
+    Contacts name their office by ``name`` (``Contact.office``); every path that writes a
+    contact's office makes the office if it is new (tracker/missions/office_changes.py).
+    Hours are optional: an office without them is never said to be closed.
+    """
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The English name, as contacts and mission files name it; fixed once made.
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    # ISO weekdays it works (Monday 1 … Sunday 7), from opens_at to closes_at, local time.
+    days: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    opens_at: Mapped[time | None] = mapped_column(sa.Time)
+    closes_at: Mapped[time | None] = mapped_column(sa.Time)
+    # Who to call out of hours (E.164, ";ext=" kept), told to journalists then.
+    duty_phone: Mapped[str | None] = mapped_column(sa.String(40))
+
+    @property
+    def working_hours(self) -> hours.WorkingHours | None:
+        """The office's hours, or None when they are not (fully) set."""
+        if not (self.timezone and self.days and self.opens_at and self.closes_at):
+            return None
+        return hours.WorkingHours(
+            self.timezone, frozenset(self.days), self.opens_at, self.closes_at
+        )
+
+    def __repr__(self) -> str:
+        return f"<Office {self.name}>"
+
+
 class Contact(Base):
     """A press officer or unit as the public sees them."""
 
@@ -98,6 +133,7 @@ class Contact(Base):
     # A stable handle for mission files and the CLI ("leila-duisekova").
     key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # An Office's name (see Office).
     office: Mapped[str | None] = mapped_column(sa.String(100))
     unit: Mapped[str | None] = mapped_column(sa.String(200))
     # E.164 numbers, with ";ext=NNNN" when the number has an extension.

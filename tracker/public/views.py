@@ -63,13 +63,18 @@ def mission(slug: str) -> ResponseReturnValue:
     found = mission_or_404(slug)
     now = clock.now()
     phase = phases.phase_at(found, now)
+    contacts_now = lookups.public_contacts(found, phase, Topic.MISSION)
+    other_experts = lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS)
     return render_template(
         "public/mission.html",
         mission=found,
         now=now,
         phase=phase,
-        contacts_now=lookups.public_contacts(found, phase, Topic.MISSION),
-        other_experts=lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS),
+        contacts_now=contacts_now,
+        other_experts=other_experts,
+        # Whoever answers now may be outside their office's hours: say so, and until when.
+        closed_now=lookups.closed_now(contacts_now, now),
+        closed_others=lookups.closed_now(other_experts, now),
         schedule=lookups.schedule(found),
     )
 
@@ -140,14 +145,20 @@ def status(token: str) -> ResponseReturnValue:
         .order_by(InquiryEvent.at.desc(), InquiryEvent.id.desc())
         .limit(1)
     )
+    just_received = request.args.get("received") == "1"
+    # The receipt says when the office that will answer is closed, and until when.
+    closed = []
+    if just_received and inquiry.is_open and inquiry.routed_contact is not None:
+        closed = lookups.closed_now([inquiry.routed_contact], clock.now())
     response = render_template(
         "public/status.html",
+        closed_now=closed,
         inquiry=inquiry,
         mission=inquiry.mission,
         public_status=labels.public_status(inquiry.status),
         last_update_summary=labels.event_summary(last_update.summary) if last_update else "",
         last_update=last_update,
-        just_received=request.args.get("received") == "1",
+        just_received=just_received,
         status_url=url_for(".status", token=token, _external=True),
     )
     # The token is in the address: keep it out of Referer headers and shared caches.

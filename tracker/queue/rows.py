@@ -8,7 +8,7 @@ places and escapes these strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -47,6 +47,7 @@ class QueueRow(NamedTuple):
     deadline: datetime | None
     routed_to: str | None
     assignee: str | None
+    routed_office: str | None
 
     @property
     def is_open(self) -> bool:
@@ -74,20 +75,32 @@ class RowView:
     live_due: str | None
     due: str
     deadline: str
+    # "Geneva office closed, back …": the routed contact's office is out of hours now.
+    office_closed: str
     routed_to: str
     assignee: str
     status: str
 
 
 def row_views(
-    rows: Iterable[QueueRow], viewer: User, now: datetime, language: str, inquiry_href: str
+    rows: Iterable[QueueRow],
+    viewer: User,
+    now: datetime,
+    language: str,
+    inquiry_href: str,
+    office_returns: Mapping[str, datetime],
 ) -> list[RowView]:
     """The rows' cells for ``viewer``, dates in the viewer's zone and ``language``.
 
     ``inquiry_href`` is the inquiry page's URL with ``REFERENCE`` for the reference (one
-    ``url_for`` per page rather than one per row).
+    ``url_for`` per page rather than one per row). ``office_returns`` gives, for each
+    office closed now, when it is back (read once per page, not per row).
     """
     zone = viewer.timezone
+    closed = {
+        office: f"{office} office closed, back {format_instant(back, zone, language)}"
+        for office, back in office_returns.items()
+    }
     views = []
     for row in rows:
         visible = identity_visible(viewer, row.sensitive, row.assignee_id)
@@ -111,6 +124,7 @@ def row_views(
                 live_due=row.due_at.isoformat(timespec="seconds") if live else None,
                 due=format_instant(row.due_at, zone, language),
                 deadline=format_instant(row.deadline, zone, language),
+                office_closed=closed.get(row.routed_office or "", "") if row.is_open else "",
                 routed_to="—" if row.routed_to is None else row.routed_to,
                 assignee="Unassigned" if row.assignee is None else row.assignee,
                 status=LABELS[row.status],

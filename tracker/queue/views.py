@@ -17,6 +17,7 @@ from tracker.formatting import page_language
 from tracker.inquiries import handover, sensitivity
 from tracker.inquiries.bulk import assign_all, set_status_all
 from tracker.inquiries.sensitivity import identity_visible
+from tracker.missions import lookups
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bp, listing
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
@@ -97,6 +98,7 @@ def index() -> ResponseReturnValue:
             viewer.now,
             page_language(),
             url_for("desk.inquiry", reference="REFERENCE"),
+            lookups.office_returns(viewer.now),
         ),
         now=viewer.now,
         handover_form=HandoverForm(),

@@ -108,7 +108,7 @@ def events(slug: str) -> ResponseReturnValue:
     if request.method == "GET":
         blank = EventForm(formdata=None, mission=found)
         return render_events(found, EventForm.for_event(found, event) if event else blank, event)
-    form = EventForm(mission=found)
+    form = EventForm(mission=found, editing=event)
     if not form.validate():
         return render_events(found, form, event, 422)
     if event is None:

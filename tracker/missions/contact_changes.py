@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -25,6 +26,8 @@ class ContactValues:
     phones: list[str]
     email: str | None
     languages: list[str]
+    # {"ru": {"unit": "…"}}: see tracker.missions.texts.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

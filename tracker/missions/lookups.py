@@ -265,13 +265,6 @@ def closed_offices(offices: Iterable[Office | None], now: datetime) -> list[Offi
     return closed
 
 
-def closed_now(contacts: Iterable[Contact], now: datetime) -> list[OfficeClosed]:
-    """The offices of ``contacts`` that are closed at ``now``: one query for their offices."""
-    contacts = list(contacts)
-    offices = offices_named(contact.office for contact in contacts)
-    return closed_offices((offices.get(c.office or "") for c in contacts), now)
-
-
 def office_returns(now: datetime) -> dict[str, datetime]:
     """Every office closed at ``now`` → when it is back: for a page of many rows, read
     once (a press office has a handful of offices)."""

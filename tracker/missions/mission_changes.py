@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -40,6 +41,8 @@ class MissionValues:
     source: str | None
     # Months journalists' data is kept after the visit or the closing (tracker.privacy).
     retention_months: int = 24
+    # {"ru": {"title": "…"}}: see tracker.missions.texts.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class EventValues:
     when_text: str | None
     venue: str | None
     description: str | None
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def inquiry_count(mission: Mission) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import time
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,6 +22,8 @@ class OfficeValues:
     opens_at: time | None
     closes_at: time | None
     duty_phone: str | None
+    # {"ru": {"name": "Женева"}}: see tracker.missions.texts.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def find_office(name: str) -> Office | None:

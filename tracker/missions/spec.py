@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -65,10 +65,71 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# [translations.ru], [translations.kk]: the languages of the public pages besides English.
+Language = Literal["ru", "kk"]
+
+
+class Texts(Strict):
+    """One language's translations of a row's texts; what is left out shows in English.
+
+    ``stored`` maps the file's names to the columns they translate (``when`` is an
+    event's ``when_text``, the expert's ``title`` the mission's ``expert_title``).
+    """
+
+    stored: ClassVar[dict[str, str]] = {}
+
+    def columns(self) -> dict[str, Any]:
+        values = self.model_dump(exclude_none=True)
+        return {self.stored.get(name, name): value for name, value in values.items() if value}
+
+
+class MissionTexts(Texts):
+    title: Text | None = None
+    country: Short | None = None
+    cities: list[Short] | None = None
+    summary: str | None = None
+    source: str | None = None
+
+
+class ExpertTexts(Texts):
+    stored: ClassVar[dict[str, str]] = {
+        "name": "expert_name",
+        "title": "expert_title",
+        "country": "expert_country",
+    }
+    name: Name | None = None
+    title: Text | None = None
+    country: Short | None = None
+
+
+class EventTexts(Texts):
+    stored: ClassVar[dict[str, str]] = {"when": "when_text"}
+    title: Text | None = None
+    when: Text | None = None
+    venue: Text | None = None
+    description: str | None = None
+
+
+class OfficeTexts(Texts):
+    name: Short | None = None
+
+
+class ContactTexts(Texts):
+    name: Name | None = None
+    unit: Name | None = None
+
+
+def stored_translations(translations: dict[Language, Texts]) -> dict[str, dict[str, Any]]:
+    """``{"ru": {column: text}}`` as the rows keep them, empty languages left out."""
+    stored = {language: texts.columns() for language, texts in translations.items()}
+    return {language: columns for language, columns in stored.items() if columns}
+
+
 class ExpertSpec(Strict):
     name: Name
     title: Text
     country: Short | None = None
+    translations: dict[Language, ExpertTexts] = {}
 
 
 class EventSpec(Strict):
@@ -78,6 +139,7 @@ class EventSpec(Strict):
     when: Text | None = None
     venue: Text | None = None
     description: str | None = None
+    translations: dict[Language, EventTexts] = {}
 
     @model_validator(mode="after")
     def dated(self) -> Self:
@@ -96,6 +158,7 @@ class OfficeSpec(Strict):
     days: Annotated[list[str], AfterValidator(_days)] = []
     hours: Annotated[str, AfterValidator(_hours)] | None = None
     duty_phone: Phone | None = None
+    translations: dict[Language, OfficeTexts] = {}
 
     @model_validator(mode="after")
     def complete(self) -> Self:
@@ -115,7 +178,9 @@ class ContactSpec(Strict):
     unit: Name | None = None
     phones: list[Phone] = []
     email: EmailStr | None = None
+    # The languages the contact gives interviews in, as codes: "en", "ru", "kk" …
     languages: list[str] = []
+    translations: dict[Language, ContactTexts] = {}
 
 
 class PhasesSpec(Strict):
@@ -162,6 +227,7 @@ class MissionSpec(Strict):
     # true publishes the mission, false makes it a draft again; left out, a new mission is
     # a draft and a loaded one keeps its state (an admin may have published it).
     published: bool | None = None
+    translations: dict[Language, MissionTexts] = {}
     expert: ExpertSpec
     events: list[EventSpec] = []
     offices: list[OfficeSpec] = []
@@ -210,6 +276,8 @@ def first_problem(error: ValidationError) -> str:
     problem = error.errors()[0]
     where = ""
     for part in problem["loc"]:
+        if part == "[key]":
+            continue  # a table's key was refused: the key itself names the place
         where += f"[{part}]" if isinstance(part, int) else f".{part}"
     message = problem["msg"].removeprefix("Value error, ")
     return f"{where.lstrip('.') or 'file'}: {message}"

@@ -17,7 +17,14 @@ from sqlalchemy import select
 from tracker import hours
 from tracker.choices import Phase
 from tracker.extensions import db
-from tracker.missions.spec import ContactSpec, EventSpec, MissionSpec, OfficeSpec, RuleSpec
+from tracker.missions.spec import (
+    ContactSpec,
+    EventSpec,
+    MissionSpec,
+    OfficeSpec,
+    RuleSpec,
+    stored_translations,
+)
 from tracker.models import (
     Contact,
     Mission,
@@ -79,10 +86,19 @@ def set_fields(mission: Mission, spec: MissionSpec) -> None:
         "retention_months": spec.retention_months,
         "summary": spec.summary.strip(),
         "source": spec.source,
+        "translations": mission_translations(spec),
     }
     if spec.published is not None:
         values["published"] = spec.published
     assign_changed(mission, values)
+
+
+def mission_translations(spec: MissionSpec) -> dict[str, dict[str, object]]:
+    """The mission's and its expert's translations, in one column."""
+    merged = stored_translations(dict(spec.translations))
+    for language, columns in stored_translations(dict(spec.expert.translations)).items():
+        merged[language] = {**merged.get(language, {}), **columns}
+    return merged
 
 
 def assign_changed(row: object, values: Mapping[str, object]) -> None:
@@ -128,6 +144,7 @@ def upsert_office(spec: OfficeSpec) -> Office:
             "opens_at": opens,
             "closes_at": closes,
             "duty_phone": spec.duty_phone,
+            "translations": stored_translations(dict(spec.translations)),
         },
     )
     return office
@@ -147,6 +164,7 @@ def upsert_contact(spec: ContactSpec) -> Contact:
             "phones": list(spec.phones),
             "email": spec.email,
             "languages": list(spec.languages),
+            "translations": stored_translations(dict(spec.translations)),
         },
     )
     return contact
@@ -170,6 +188,7 @@ def sync_events(mission: Mission, specs: list[EventSpec]) -> None:
                 "when_text": spec.when,
                 "venue": spec.venue,
                 "description": spec.description,
+                "translations": stored_translations(dict(spec.translations)),
             },
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +40,10 @@ class Mission(Base):
     retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str | None] = mapped_column(sa.Text)
+    # Texts in other languages, English being the columns (see tracker.missions.texts).
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
     # A new mission is a draft: not listed, its pages and contacts answer 404 to the public
     # (staff see them), it takes no inquiries and no handover, until an admin publishes
     # it, which needs a contact for every phase (tracker/missions/mission_changes.py).
@@ -86,6 +91,10 @@ class MissionEvent(Base):
     when_text: Mapped[str | None] = mapped_column(sa.String(300))
     venue: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    # Texts in other languages, English being the columns (see tracker.missions.texts).
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     mission: Mapped[Mission] = relationship(back_populates="events")
 
@@ -110,6 +119,10 @@ class Office(Base):
     closes_at: Mapped[time | None] = mapped_column(sa.Time)
     # Who to call out of hours (E.164, ";ext=" kept), told to journalists then.
     duty_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # Texts in other languages, English being the columns (see tracker.missions.texts).
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     @property
     def working_hours(self) -> hours.WorkingHours | None:
@@ -139,7 +152,12 @@ class Contact(Base):
     # E.164 numbers, with ";ext=NNNN" when the number has an extension.
     phones: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The languages the contact gives interviews in (codes: "en", "ru" …).
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Texts in other languages, English being the columns (see tracker.missions.texts).
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
     # A contact with inquiries is never deleted (they keep pointing at it): deactivated.
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 

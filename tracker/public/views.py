@@ -19,6 +19,7 @@ from sqlalchemy import select
 from tracker import clock, inputs, phases
 from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
+from tracker.formatting import page_language
 from tracker.inquiries import intake, status_tokens
 from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission
@@ -65,6 +66,12 @@ def mission(slug: str) -> ResponseReturnValue:
     phase = phases.phase_at(found, now)
     contacts_now = lookups.public_contacts(found, phase, Topic.MISSION)
     other_experts = lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS)
+    schedule = lookups.schedule(found)
+    # Every office the page names, in one query: their names in the page's language, and
+    # whether the contacts answering now are outside their office's hours.
+    named = [c.office for c in [*contacts_now, *other_experts] if c.office]
+    named += [c.office for slot in schedule for c in slot.contacts if c.office]
+    offices = lookups.offices_named([*named, found.home_office])
     return render_template(
         "public/mission.html",
         mission=found,
@@ -72,10 +79,12 @@ def mission(slug: str) -> ResponseReturnValue:
         phase=phase,
         contacts_now=contacts_now,
         other_experts=other_experts,
-        # Whoever answers now may be outside their office's hours: say so, and until when.
-        closed_now=lookups.closed_now(contacts_now, now),
-        closed_others=lookups.closed_now(other_experts, now),
-        schedule=lookups.schedule(found),
+        offices=offices,
+        closed_now=lookups.closed_offices((offices.get(c.office or "") for c in contacts_now), now),
+        closed_others=lookups.closed_offices(
+            (offices.get(c.office or "") for c in other_experts), now
+        ),
+        schedule=schedule,
     )
 
 
@@ -88,6 +97,7 @@ def calendar(slug: str) -> ResponseReturnValue:
         now=clock.now(),
         uid_domain=current_app.config.get("SERVER_NAME") or request.host.split(":")[0],
         page_url=url_for(".mission", slug=found.slug, _external=True),
+        language=page_language(),
     )
     headers = {"Content-Disposition": f'attachment; filename="{found.slug}.ics"'}
     return Response(body, mimetype="text/calendar", headers=headers)
@@ -146,12 +156,15 @@ def status(token: str) -> ResponseReturnValue:
         .limit(1)
     )
     just_received = request.args.get("received") == "1"
+    contact = inquiry.routed_contact
+    offices = lookups.offices_named([contact.office if contact else None])
     # The receipt says when the office that will answer is closed, and until when.
     closed = []
-    if just_received and inquiry.is_open and inquiry.routed_contact is not None:
-        closed = lookups.closed_now([inquiry.routed_contact], clock.now())
+    if just_received and inquiry.is_open and contact is not None:
+        closed = lookups.closed_offices([offices.get(contact.office or "")], clock.now())
     response = render_template(
         "public/status.html",
+        offices=offices,
         closed_now=closed,
         inquiry=inquiry,
         mission=inquiry.mission,

@@ -17,7 +17,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker import phones
 from tracker.accounts import passwords
 from tracker.accounts.staff import AccountValues
-from tracker.admin.forms import SpecRule, blank_to_none, lines, options, strip
+from tracker.admin.forms import (
+    SpecRule,
+    TextField,
+    Translatable,
+    add_translations,
+    blank_to_none,
+    lines,
+    options,
+    strip,
+)
 from tracker.admin.forms.missions import SLUG_RULE
 from tracker.admin.forms.schedule import active_contacts, contact_label
 from tracker.choices import LANGUAGES, Role, zone_options
@@ -58,8 +67,8 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContactForm(Form):
-    """A press officer or unit as the public sees them."""
+class ContactForm(Form, Translatable):
+    """A press officer or unit as the public sees them, with translations."""
 
     # Checked in validate_key only: left empty, it is made from the name.
     key = StringField("Key", filters=[strip])
@@ -70,7 +79,7 @@ class ContactForm(Form):
     unit = StringField("Unit", [Optional(), sized(200)], filters=[strip])
     phones = TextAreaField("Phone numbers", filters=[strip], render_kw={"rows": 3})
     email = StringField("Email", [Optional(), sized(254)], filters=[strip])
-    languages = CheckboxesField("Languages", validate_choice=False)
+    languages = CheckboxesField("Interview languages", validate_choice=False)
 
     def __init__(self, *args: Any, contact: Contact | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,6 +99,7 @@ class ContactForm(Form):
         """The form filled with a stored contact, numbers in international format."""
         form = cls(formdata=None, obj=contact, contact=contact)
         form.phones.data = "\n".join(phones.display(number) for number in contact.phones)
+        form.fill_translations(contact.translations)
         return form
 
     def validate_key(self, field: StringField) -> None:
@@ -129,6 +139,7 @@ class ContactForm(Form):
             phones=self.phones_e164,
             email=self.email_normalised,
             languages=list(self.languages.data or []),
+            translations=self.translated(self.contact.translations if self.contact else {}),
         )
 
 
@@ -242,7 +253,7 @@ def clock_time(field: StringField) -> time | None:
         raise FieldError("Write the time as HH:MM, e.g. 09:00.") from None
 
 
-class OfficeForm(Form):
+class OfficeForm(Form, Translatable):
     """An office's zone, working hours and duty phone: the mission file's [[offices]]."""
 
     # Only for a new office: contacts name their office by it, so it is fixed once made.
@@ -272,6 +283,7 @@ class OfficeForm(Form):
         form.opens_at.data = f"{office.opens_at:%H:%M}" if office.opens_at else ""
         form.closes_at.data = f"{office.closes_at:%H:%M}" if office.closes_at else ""
         form.duty_phone.data = phones.display(office.duty_phone) if office.duty_phone else ""
+        form.fill_translations(office.translations)
         return form
 
     def validate_name(self, field: StringField) -> None:
@@ -319,4 +331,9 @@ class OfficeForm(Form):
             opens_at=clock_time(self.opens_at),
             closes_at=clock_time(self.closes_at),
             duty_phone=self.duty_e164,
+            translations=self.translated(self.office.translations if self.office else {}),
         )
+
+
+add_translations(ContactForm, {"name": TextField("Name", 200), "unit": TextField("Unit", 200)})
+add_translations(OfficeForm, {"name": TextField("Name", 100)})

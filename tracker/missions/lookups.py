@@ -265,6 +265,13 @@ def closed_offices(offices: Iterable[Office | None], now: datetime) -> list[Offi
     return closed
 
 
+def closed_among(
+    contacts: Iterable[Contact], offices: dict[str, Office], now: datetime
+) -> list[OfficeClosed]:
+    """The offices of ``contacts`` (found in ``offices``, by name) closed at ``now``."""
+    return closed_offices((offices.get(c.office or "") for c in contacts), now)
+
+
 def office_returns(now: datetime) -> dict[str, datetime]:
     """Every office closed at ``now`` → when it is back: for a page of many rows, read
     once (a press office has a handful of offices)."""

@@ -67,11 +67,10 @@ def mission(slug: str) -> ResponseReturnValue:
     contacts_now = lookups.public_contacts(found, phase, Topic.MISSION)
     other_experts = lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS)
     schedule = lookups.schedule(found)
-    # Every office the page names, in one query: their names in the page's language, and
-    # whether the contacts answering now are outside their office's hours.
-    named = [c.office for c in [*contacts_now, *other_experts] if c.office]
-    named += [c.office for slot in schedule for c in slot.contacts if c.office]
-    offices = lookups.offices_named([*named, found.home_office])
+    shown = [*contacts_now, *other_experts, *(c for slot in schedule for c in slot.contacts)]
+    # Every office the page names, read once: their names in the page's language, and
+    # whether those answering now are outside their office's hours.
+    offices = lookups.offices_named([*(c.office for c in shown), found.home_office])
     return render_template(
         "public/mission.html",
         mission=found,
@@ -80,10 +79,8 @@ def mission(slug: str) -> ResponseReturnValue:
         contacts_now=contacts_now,
         other_experts=other_experts,
         offices=offices,
-        closed_now=lookups.closed_offices((offices.get(c.office or "") for c in contacts_now), now),
-        closed_others=lookups.closed_offices(
-            (offices.get(c.office or "") for c in other_experts), now
-        ),
+        closed_now=lookups.closed_among(contacts_now, offices, now),
+        closed_others=lookups.closed_among(other_experts, offices, now),
         schedule=schedule,
     )
 
@@ -161,7 +158,7 @@ def status(token: str) -> ResponseReturnValue:
     # The receipt says when the office that will answer is closed, and until when.
     closed = []
     if just_received and inquiry.is_open and contact is not None:
-        closed = lookups.closed_offices([offices.get(contact.office or "")], clock.now())
+        closed = lookups.closed_among([contact], offices, clock.now())
     response = render_template(
         "public/status.html",
         offices=offices,

@@ -149,6 +149,7 @@ def add_mission(slug: str, prefix: str, first: date, last: date) -> Mission:
         last_day=last,
         timezone="America/Santiago",
         home_timezone="Europe/Zurich",
+        published=True,
     )
     db.session.add(other)
     db.session.commit()

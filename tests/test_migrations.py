@@ -10,6 +10,7 @@ from typing import Any
 
 import flask_migrate
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import SECRET, SEED_FILE, TEST_DATABASE_URL, journalist_request
@@ -201,3 +202,147 @@ def test_upgrade_gives_the_inquiries_already_there_their_short_codes(
     assert len(rows) == 3
     for reference, hashed in rows.items():
         assert hashed == short_codes.code_hash(short_codes.code_for(reference, SECRET))
+
+
+def insert_row(table_name: str, **values: Any) -> int:
+    """A row written as the schema of the moment has it (reflected), not as the models do:
+    the models describe the newest schema, which an older revision lacks."""
+    table = sa.Table(table_name, sa.MetaData(), autoload_with=db.session.connection())
+    return int(
+        db.session.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+    )
+
+
+def old_mission(**values: Any) -> int:
+    """The seed mission's facts, as a row of revision 0011's missions table."""
+    fields: dict[str, Any] = {
+        "slug": "kazakhstan-2015",
+        "reference_prefix": "KAZ15",
+        "title": "Kazakhstan: first official visit",
+        "expert_name": "Maina Kiai",
+        "expert_title": "Special Rapporteur",
+        "country": "Kazakhstan",
+        "cities": [],
+        "first_day": date(2015, 1, 19),
+        "last_day": date(2015, 1, 27),
+        "timezone": "Asia/Almaty",
+        "home_timezone": "Europe/Zurich",
+        "home_office": "Geneva",
+        "response_target_minutes": 240,
+        "summary": "",
+        "last_inquiry_number": 0,
+        "created_at": datetime(2015, 1, 16, tzinfo=UTC),
+    }
+    return insert_row("missions", **(fields | values))
+
+
+def old_inquiry(mission_id: int, number: int, **values: Any) -> int:
+    """An inquiry as a row of revision 0011's inquiries table."""
+    at = datetime(2015, 1, 20, 4, tzinfo=UTC)
+    fields: dict[str, Any] = {
+        "mission_id": mission_id,
+        "number": number,
+        "reference": f"KAZ15-{number:04d}",
+        "status_token_hash": f"{number:064d}",
+        "channel": "web_form",
+        "received_at": at,
+        "phase_at_receipt": "during",
+        "name": "Aigerim Nurlanovna",
+        "outlet": "Vlast.kz",
+        "media_type": "online",
+        "language": "ru",
+        "request_type": "interview",
+        "topic": "mission",
+        "subject": "Interview",
+        "message": "Could he give an interview?",
+        "status": "new",
+        "routing_reason": "received during the mission",
+        "due_at": at,
+        "clock_running": True,
+        "sensitive": False,
+        "created_at": at,
+        "updated_at": at,
+        "version": 1,
+    }
+    return insert_row("inquiries", **(fields | values))
+
+
+def test_upgrade_dates_the_closing_of_the_inquiries_already_finished(
+    app_on: Callable[..., Flask],
+) -> None:
+    """Retention runs from an inquiry's closing (0021): those finished before the upgrade
+    get the instant their rows tell, an answered one its last status change."""
+    app = app_on()
+    answered, reanswered = datetime(2015, 1, 21, tzinfo=UTC), datetime(2016, 3, 1, tzinfo=UTC)
+    closed = datetime(2015, 2, 2, tzinfo=UTC)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0011")
+        mission = old_mission()
+        ids = {
+            "open": old_inquiry(mission, 1),
+            "closed": old_inquiry(
+                mission, 2, status="closed", answered_at=answered, closed_at=closed
+            ),
+            "answered": old_inquiry(mission, 3, status="answered", answered_at=answered),
+        }
+        for at in (answered, reanswered):
+            insert_row(
+                "inquiry_events",
+                inquiry_id=ids["answered"],
+                at=at,
+                actor_type="user",
+                kind="status",
+                public=True,
+                summary="Answered",
+                details={},
+            )
+        db.session.commit()
+        flask_migrate.upgrade()
+        finished = dict(db.session.execute(text("SELECT id, finished_at FROM inquiries")).all())
+        db.session.remove()
+        db.engine.dispose()
+    assert finished[ids["open"]] is None
+    assert parse_stored(finished[ids["closed"]]) == closed
+    assert parse_stored(finished[ids["answered"]]) == reanswered
+
+
+def parse_stored(value: Any) -> datetime:
+    """An instant as the database returns it to plain SQL: SQLite's text, or PostgreSQL's."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def test_upgrade_makes_an_office_of_every_office_already_named(
+    app_on: Callable[..., Flask],
+) -> None:
+    """Offices (0023): one for each contact's office and each mission's home office, the
+    latter in the mission's home zone; none with hours. Missions already there are
+    published (0022)."""
+    app = app_on()
+    with app.app_context():
+        flask_migrate.upgrade(revision="0011")
+        old_mission()
+        for key, office in (("leila", "Astana"), ("thibaut", "Geneva"), ("media", None)):
+            insert_row(
+                "contacts",
+                key=key,
+                name=key.title(),
+                office=office,
+                phones=[],
+                languages=[],
+                active=True,
+            )
+        db.session.commit()
+        flask_migrate.upgrade()
+        offices = db.session.execute(
+            text("SELECT name, timezone, opens_at FROM offices ORDER BY name")
+        ).all()
+        published = db.session.execute(text("SELECT published FROM missions")).scalars().all()
+        db.session.remove()
+        db.engine.dispose()
+    assert [tuple(row) for row in offices] == [
+        ("Astana", None, None),
+        ("Geneva", "Europe/Zurich", None),
+    ]
+    assert published == [True]

@@ -607,7 +607,8 @@ def test_the_form_says_what_is_kept_and_until_when(
     notice = " ".join(notice[: notice.index("</section>")].split())
     assert "your name, outlet, contact details and message" in notice
     assert "press officers of the UN Human Rights Office" in notice
-    assert "28 January 2017" in notice and "24 months after the visit ends" in notice
+    assert "28 January 2017" in notice
+    assert "24 months after the later of the visit's end and the day your inquiry is" in notice
     assert "copy" in notice and "erase" in notice
 
 

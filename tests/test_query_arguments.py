@@ -23,7 +23,19 @@ from tracker.inquiries.intake import Receipt
 from tracker.models import User
 
 HUGE = "9999999999999999999999999"
-FILTERS = ("tab", "mission", "phase", "status", "assignee", "request_type", "media_type", "q")
+FILTERS = (
+    "tab",
+    "mission",
+    "phase",
+    "status",
+    "assignee",
+    "request_type",
+    "media_type",
+    "routed",
+    "language",
+    "q",
+    "as_of",
+)
 STATS = ("mission", "from", "to")
 MISSION = "/admin/missions/kazakhstan-2015"
 
@@ -45,6 +57,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     f"{MISSION}/routing/preview": ("at", "about", "request_type", "topic"),
     "/admin/contacts": ("edit",),
     "/admin/users": ("edit",),
+    "/admin/offices": ("edit",),
     "/admin/outbox/": ("status", "before"),
     "/inquiries/KAZ15-0001": ("version", "tab"),
     "/inquiries/new": (),

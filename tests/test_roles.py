@@ -55,6 +55,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "admin.missions": (Role.ADMIN, ("GET",)),
     "admin.new_mission": (Role.ADMIN, ("GET", "POST")),
     "admin.mission": (Role.ADMIN, ("GET", "POST")),
+    "admin.publication": (Role.ADMIN, ("POST",)),
     "admin.events": (Role.ADMIN, ("GET", "POST")),
     "admin.event_row": (Role.ADMIN, ("POST",)),
     "admin.assignments": (Role.ADMIN, ("GET", "POST")),
@@ -64,6 +65,7 @@ POLICY: dict[str, tuple[Role | None, tuple[str, ...]]] = {
     "admin.preview": (Role.ADMIN, ("GET",)),
     "admin.contacts": (Role.ADMIN, ("GET", "POST")),
     "admin.contact_state": (Role.ADMIN, ("POST",)),
+    "admin.offices": (Role.ADMIN, ("GET", "POST")),
     "admin.users": (Role.ADMIN, ("GET", "POST")),
     "admin.user_state": (Role.ADMIN, ("POST",)),
     "auth.logout": (PUBLIC, ("POST",)),  # last: it ends the walker's session

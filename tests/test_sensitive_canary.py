@@ -150,6 +150,7 @@ WALK: dict[str, Callable[[Scene], list[Request]]] = {
     "admin.missions": lambda s: [Request("GET", "/admin/missions")],
     "admin.new_mission": lambda s: [Request("GET", "/admin/missions/new")],
     "admin.mission": lambda s: [Request("GET", ADMIN_PAGE)],
+    "admin.publication": lambda s: [Request("POST", ADMIN_PAGE + "/publication")],
     "admin.events": lambda s: [Request("GET", ADMIN_PAGE + "/events")],
     "admin.event_row": lambda s: [Request("POST", ADMIN_PAGE + "/events/row")],
     "admin.assignments": lambda s: [Request("GET", ADMIN_PAGE + "/contacts")],
@@ -159,6 +160,7 @@ WALK: dict[str, Callable[[Scene], list[Request]]] = {
     "admin.preview": lambda s: [Request("GET", ADMIN_PAGE + "/routing/preview")],
     "admin.contacts": lambda s: [Request("GET", "/admin/contacts")],
     "admin.contact_state": lambda s: [Request("POST", "/admin/contacts/state")],
+    "admin.offices": lambda s: [Request("GET", "/admin/offices")],
     "admin.users": lambda s: [Request("GET", "/admin/users")],
     "admin.user_state": lambda s: [Request("POST", "/admin/users/state")],
 }

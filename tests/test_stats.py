@@ -496,6 +496,7 @@ def make_other_mission(app: Flask, mission: Mission) -> Callable[[], Mission]:
             last_day=date(2015, 3, 10),
             timezone="America/Santiago",
             home_timezone="Europe/Zurich",
+            published=True,
         )
         db.session.add(other)
         db.session.flush()

@@ -93,6 +93,7 @@ def test_current_mission_is_under_way_else_next_else_latest(app: Flask, mission:
         last_day=date(2015, 6, 10),
         timezone="America/Santiago",
         home_timezone="Europe/Zurich",
+        published=True,
     )
     db.session.add(later)
     db.session.commit()

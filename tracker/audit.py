@@ -1,4 +1,5 @@
-"""The audit trail of administration: who changed which mission, contact, rule or account.
+"""The audit trail of administration: who changed which mission, contact, office, rule or
+account.
 
 Every change made through the admin pages or the command line writes its line here
 (``record``) in the same transaction as the change, so a change and its record are stored
@@ -9,7 +10,7 @@ system: the command line, run by whoever operates the server.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -17,19 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Contact, Mission, User
+from tracker.models import AuditEvent, Contact, Mission, Office, User
 
 # The audit trail groups a mission's events, phase lists and rules under the mission,
 # as the mission file does, so one query gives a mission's whole history.
-ENTITY_TYPES: dict[type, str] = {Mission: "mission", Contact: "contact", User: "user"}
+ENTITY_TYPES: dict[type, str] = {
+    Mission: "mission",
+    Contact: "contact",
+    Office: "office",
+    User: "user",
+}
+# What the trail is about: one of ENTITY_TYPES.
+Entity = Mission | Contact | Office | User
 
 PAGE = 50
 
 
-Audited = Mission | Contact | User
-
-
-def entity_key(entity: Audited) -> tuple[str, int]:
+def entity_key(entity: Entity) -> tuple[str, int]:
     """How the audit trail names an entity: its type's name and its id."""
     return ENTITY_TYPES[type(entity)], entity.id
 
@@ -37,7 +42,7 @@ def entity_key(entity: Audited) -> tuple[str, int]:
 def record(
     actor: User | None,
     action: str,
-    entity: Audited,
+    entity: Entity,
     summary: str,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
@@ -60,10 +65,10 @@ def record(
 
 
 def plain(value: Any) -> Any:
-    """``value`` as JSON can store it: enums by value, days and instants in ISO 8601."""
+    """``value`` as JSON can store it: enums by value, days, times and instants in ISO 8601."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, date | datetime):
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
     if isinstance(value, Mapping):
         return {str(key): plain(item) for key, item in value.items()}
@@ -96,7 +101,7 @@ def last_change(entity_type: str, entity_id: int) -> AuditEvent | None:
     return db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(1)).first()
 
 
-def history(entity: Audited, limit: int = PAGE) -> Sequence[AuditEvent]:
+def history(entity: Entity, limit: int = PAGE) -> Sequence[AuditEvent]:
     """The latest changes to one mission, contact or account, newest first."""
     query = (
         select(AuditEvent)

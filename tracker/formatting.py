@@ -12,12 +12,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_timedelta
 from flask import Flask
 from flask_babel import get_locale
 
 from tracker import phones
 from tracker.inquiries import response_clock
+from tracker.missions import texts
 
 
 def in_zone(instant: datetime, zone: str) -> datetime:
@@ -109,6 +111,25 @@ def due_words(inquiry: Any, now: datetime) -> str:
     return response_clock.time_left_words(inquiry.due_at, now)
 
 
+def translated(row: Any, field: str, language: str | None = None) -> Any:
+    """A mission's, event's, office's or contact's text in the page's language (or
+    ``language``), English where it has no translation."""
+    return texts.text(row, field, language or page_language())
+
+
+def language_names(codes: list[str], language: str | None = None) -> str:
+    """ "English, French"; "английский, французский": language codes named in ``language``."""
+    language = language or page_language()
+    names = []
+    for code in codes:
+        try:
+            name = Locale.parse(code).get_display_name(language) or code
+        except (UnknownLocaleError, ValueError):
+            name = code
+        names.append(name)
+    return ", ".join(names)
+
+
 def register(app: Flask) -> None:
     """Expose the formatters as Jinja filters."""
     app.add_template_filter(format_instant, "instant")
@@ -118,3 +139,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(phones.tel_uri, "tel")
     app.add_template_filter(format_relative, "relative")
     app.add_template_global(due_words)
+    app.add_template_global(translated, "tr")
+    app.add_template_global(language_names)

@@ -234,6 +234,7 @@ def make_mission(
         timezone=zone,
         home_timezone="Europe/Zurich",
         announced_on=first_day - timedelta(days=21),
+        published=True,
     )
     pair = [geneva[index % 4], geneva[(index + 1) % 4]]
     for position, (phase, who) in enumerate(

@@ -1,5 +1,5 @@
-"""Administration in the browser: missions, contacts, phase assignments, routing rules,
-users and the outbox. Every page is on this one blueprint, guarded once for admins."""
+"""Administration in the browser: missions, contacts, offices, phase assignments, routing
+rules, users and the outbox. Every page is on this one blueprint, guarded once for admins."""
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
@@ -17,4 +17,12 @@ def admins_only() -> ResponseReturnValue | None:
     return None
 
 
-from tracker.admin import contacts, missions, outbox, schedule, users, views  # noqa: E402, F401
+from tracker.admin import (  # noqa: E402, F401
+    contacts,
+    missions,
+    offices,
+    outbox,
+    schedule,
+    users,
+    views,
+)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from tracker import audit, inputs
-from tracker.audit import Audited
+from tracker.audit import Entity
 from tracker.auth.policy import signed_in_user
 from tracker.extensions import db
 from tracker.formatting import format_instant
@@ -48,9 +48,7 @@ def edited(model: type[Any], **owner: Any) -> Any:
 SAME_MOMENT = "Someone changed this at the same moment. Reload and try again."
 
 
-def done(
-    message: str, endpoint: str, *, changing: Audited | None = None, **values: Any
-) -> Response:
+def done(message: str, endpoint: str, *, changing: Entity | None = None, **values: Any) -> Response:
     """Commit the change and its audit record, say so, and go back to the page (303).
 
     ``changing`` is the mission, contact or account the change is about (recorded under),

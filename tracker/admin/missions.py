@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tracker import audit
 from tracker.admin import bp
 from tracker.admin.common import actor, done, edited, mission_or_404, refuse, row_or_404
-from tracker.admin.forms import MOVES, MoveForm
+from tracker.admin.forms import MOVES, MoveForm, PublicationForm
 from tracker.admin.forms.missions import EventForm, MissionForm
 from tracker.extensions import db
 from tracker.missions import mission_changes
@@ -30,7 +30,10 @@ def new_mission() -> ResponseReturnValue:
     form = MissionForm()
     if form.validate_on_submit():
         created = mission_changes.create_mission(actor(), form.values())
-        message = f"Mission {created.slug} created. Now add its events, contacts and rules."
+        message = (
+            f"Mission {created.slug} created, as a draft. Now add its events, contacts and "
+            "rules, then publish it."
+        )
         return done(message, "admin.mission", slug=created.slug)
     code = 422 if form.is_submitted() else 200
     return render_template("admin/mission.html", form=form, mission=None), code
@@ -54,8 +57,33 @@ def mission(slug: str) -> ResponseReturnValue:
     return render_mission(found, form, 422)
 
 
-def render_mission(found: Mission, form: MissionForm, code: int = 200) -> ResponseReturnValue:
-    """The details page, with the mission's audit trail."""
+@bp.post("/missions/<slug>/publication")
+def publication(slug: str) -> ResponseReturnValue:
+    """Publish a draft, or make a mission a draft again; a refusal says why."""
+    found = mission_or_404(slug)
+    form = PublicationForm()
+    if form.validate():
+        try:
+            if form.action.data == "publish":
+                mission_changes.publish_mission(actor(), found)
+                message = f"{found.slug} is published: listed, its page and form are open."
+            else:
+                mission_changes.unpublish_mission(actor(), found)
+                message = f"{found.slug} is a draft again: only staff see it."
+        except Refused as refused:
+            refuse(form, refused, "action")
+        else:
+            return done(message, "admin.mission", slug=slug)
+    return render_mission(found, MissionForm.for_mission(found), 422, form)
+
+
+def render_mission(
+    found: Mission,
+    form: MissionForm,
+    code: int = 200,
+    publication_form: PublicationForm | None = None,
+) -> ResponseReturnValue:
+    """The details page, with its publication state and the mission's audit trail."""
     inquiries = mission_changes.inquiry_count(found)
     if inquiries:
         # Shown but not editable: the service would refuse a change anyway.
@@ -66,6 +94,8 @@ def render_mission(found: Mission, form: MissionForm, code: int = 200) -> Respon
         mission=found,
         inquiries=inquiries,
         history=audit.history(found),
+        unstaffed=found.unstaffed_phases(),
+        publication_form=publication_form,
     )
     return page, code
 
@@ -78,7 +108,7 @@ def events(slug: str) -> ResponseReturnValue:
     if request.method == "GET":
         blank = EventForm(formdata=None, mission=found)
         return render_events(found, EventForm.for_event(found, event) if event else blank, event)
-    form = EventForm(mission=found)
+    form = EventForm(mission=found, editing=event)
     if not form.validate():
         return render_events(found, form, event, 422)
     if event is None:

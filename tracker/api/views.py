@@ -50,7 +50,8 @@ def contact_json(contact: Contact) -> dict[str, object]:
 def mission_contacts(slug: str) -> ResponseReturnValue:
     """Whom to contact about a mission (or about other experts) at an instant."""
     mission = lookups.find_mission(slug)
-    if mission is None:
+    # A draft is for staff (a session or an API token); to others it does not exist.
+    if mission is None or not (mission.published or current_user.is_authenticated):
         abort(404, description=f"There is no mission called {slug!r}.")
     raw_at = request.args.get("at")
     at = parse_instant(raw_at) if raw_at else clock.now()

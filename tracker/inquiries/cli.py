@@ -63,6 +63,11 @@ def existing_mission(slug: str) -> Mission:
     mission = find_mission(slug.strip())
     if mission is None:
         raise click.ClickException(f"no mission {slug!r}: see flask --app tracker missions list")
+    if not mission.published:
+        raise click.ClickException(
+            f"{mission.slug} is a draft: publish it (admin, or published = true in its "
+            "mission file) before importing its inquiries"
+        )
     return mission
 
 

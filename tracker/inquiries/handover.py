@@ -136,8 +136,12 @@ def handover_pairs(user: User, now: datetime) -> Pairs:
     and officers without a contact see every mission's handover. Read as plain rows
     (every page asks this of every mission, so no ORM objects are built for it).
     """
+    # A draft takes no inquiries, so none waits for handover (and it has no phase lists to
+    # hand over between until it is published).
     missions = db.session.execute(
-        select(Mission.id, Mission.first_day, Mission.last_day, Mission.timezone)
+        select(Mission.id, Mission.first_day, Mission.last_day, Mission.timezone).where(
+            Mission.published.is_(True)
+        )
     ).all()
     assigned: dict[int, list[tuple[Phase, int, bool]]] = defaultdict(list)
     for mission_id, phase, contact_id, active in db.session.execute(

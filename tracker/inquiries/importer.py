@@ -395,7 +395,7 @@ def close(inquiry: Inquiry, at: datetime) -> None:
     """The close: the closed_at milestone, the clock stopped, and the status event."""
     previous = inquiry.status
     inquiry.status = Status.CLOSED
-    inquiry.closed_at = at
+    inquiry.closed_at = inquiry.finished_at = at
     status_changes.set_clock(inquiry, response_clock.stop(status_changes.clock_state(inquiry)))
     moved: dict[str, Any] = {"from": previous.value, "to": Status.CLOSED.value}
     timeline.record(inquiry, "status", PUBLIC_STATUS[Status.CLOSED], at=at, public=True, **moved)

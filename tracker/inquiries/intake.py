@@ -22,6 +22,7 @@ from tracker.inquiries import assignment, response_clock, short_codes, status_to
 from tracker.mail import notices
 from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission, User
+from tracker.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def receive(
     # pending (a mission just made, say) must be in the database first. Nothing pending,
     # the usual case, costs nothing.
     db.session.flush()
+    if not mission.published:
+        raise Refused(f"{mission.slug} is a draft: publish it before it takes inquiries.")
     phase = phases.phase_at(mission, received_at)
     decision = decision or route(mission, request, phase)
     number = next_number(mission)

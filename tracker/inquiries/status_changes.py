@@ -97,6 +97,7 @@ def move(inquiry: Inquiry, target: Status, now: datetime) -> Status:
     state = clock_state(inquiry)
     if lifecycle.is_reopen(previous, target):
         inquiry.closed_at = None
+        inquiry.finished_at = None
         inquiry.duplicate_of = None
         restarted = inquiry.first_response_at is None
         state = response_clock.restart(state) if restarted else response_clock.stop(state)
@@ -112,6 +113,9 @@ def move(inquiry: Inquiry, target: Status, now: datetime) -> Status:
         inquiry.first_response_at = inquiry.first_response_at or now
     if target in lifecycle.CLOSING:
         inquiry.closed_at = now
+    if target in lifecycle.FINISHED:
+        # The retention of the journalist's details runs from here (tracker.privacy).
+        inquiry.finished_at = now
     set_clock(inquiry, state)
     return previous
 

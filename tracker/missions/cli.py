@@ -32,12 +32,13 @@ def load_command(files: tuple[Path, ...]) -> None:
         raise click.ClickException(str(error)) from None
     commit("mission")
     for mission, outcome in results:
-        click.echo(f"{mission.slug}: {outcome.value}")
+        draft = "" if mission.published else " (a draft: publish it to open it to the public)"
+        click.echo(f"{mission.slug}: {outcome.value}{draft}")
 
 
 @missions_cli.command("list")
 def list_command() -> None:
-    """List missions with their days, zone and phase now."""
+    """List missions with their days, zone, phase now and whether they are published."""
     now = clock.now()
     missions = db.session.scalars(select(Mission).order_by(Mission.first_day)).all()
     if not missions:
@@ -45,5 +46,6 @@ def list_command() -> None:
     for mission in missions:
         click.echo(
             f"{mission.slug}\t{mission.reference_prefix}\t{mission.first_day}..{mission.last_day}"
-            f"\t{mission.timezone}\t{phases.phase_at(mission, now).value}\t{mission.title}"
+            f"\t{mission.timezone}\t{phases.phase_at(mission, now).value}"
+            f"\t{'published' if mission.published else 'draft'}\t{mission.title}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.audit import apply_changes, record
 from tracker.choices import OPEN_STATUSES
 from tracker.extensions import db
+from tracker.missions.office_changes import ensure_office
 from tracker.models import Contact, Inquiry, Mission, PhaseAssignment, RoutingRule, User
 from tracker.models import RoutingRuleContact as RuleLink
 from tracker.refusals import Refused
@@ -25,6 +27,8 @@ class ContactValues:
     phones: list[str]
     email: str | None
     languages: list[str]
+    # {"ru": {"unit": "…"}}: see tracker.missions.texts.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +76,7 @@ def usage(contact: Contact) -> Usage:
 
 def create_contact(actor: User, key: str, values: ContactValues) -> Contact:
     """A new, active contact with the stable ``key`` used by mission files and the CLI."""
+    ensure_office(actor, values.office)
     contact = Contact(key=key, active=True, **asdict(values))
     db.session.add(contact)
     record(actor, "created", contact, f"Created contact {values.name} ({key})",
@@ -82,6 +87,7 @@ def create_contact(actor: User, key: str, values: ContactValues) -> Contact:
 
 def update_contact(actor: User, contact: Contact, values: ContactValues) -> bool:
     """Change what the public sees of a contact; False when nothing differed."""
+    ensure_office(actor, values.office)
     changed = apply_changes(contact, asdict(values))
     if not changed:
         return False

@@ -16,6 +16,7 @@ from tracker.models import (
     Contact,
     Inquiry,
     Mission,
+    Office,
     PhaseAssignment,
     RoutingRule,
     RoutingRuleContact,
@@ -40,12 +41,21 @@ class MissionGroups:
 
 
 def missions_by_timing(now: datetime) -> MissionGroups:
-    missions = db.session.scalars(select(Mission).order_by(Mission.first_day)).all()
+    """The published missions by their phase at ``now``: drafts take no part."""
+    missions = db.session.scalars(
+        select(Mission).where(Mission.published.is_(True)).order_by(Mission.first_day)
+    ).all()
     grouped: dict[Phase, list[Mission]] = {phase: [] for phase in Phase}
     for mission in missions:
         grouped[phases.phase_at(mission, now)].append(mission)
     past = sorted(grouped[Phase.AFTER], key=lambda m: m.last_day, reverse=True)
     return MissionGroups(grouped[Phase.DURING], grouped[Phase.BEFORE], past)
+
+
+def drafts() -> list[Mission]:
+    """The missions not published yet, newest first (staff see them listed apart)."""
+    query = select(Mission).where(Mission.published.is_(False)).order_by(Mission.first_day.desc())
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -222,3 +232,48 @@ def public_contacts(mission: Mission, phase: Phase, topic: Topic) -> list[Contac
     loaded = {a.contact.id: a.contact for a in mission.phase_assignments}
     loaded.update((c.id, c) for rule in mission.routing_rules for c in rule.contacts)
     return [loaded[ref.id] for ref in refs]
+
+
+def offices_named(names: Iterable[str | None]) -> dict[str, Office]:
+    """The offices called ``names`` (a page's contacts' offices), by name, in one query."""
+    wanted = {name for name in names if name}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(Office).where(Office.name.in_(wanted)))
+    return {office.name: office for office in found}
+
+
+@dataclass(frozen=True)
+class OfficeClosed:
+    """An office outside its working hours at an instant, and when it is back (UTC)."""
+
+    office: Office
+    back_at: datetime
+
+
+def closed_offices(offices: Iterable[Office | None], now: datetime) -> list[OfficeClosed]:
+    """Those of ``offices`` (each once, in order) closed at ``now``; no hours, never closed."""
+    closed, seen = [], set()
+    for office in offices:
+        if office is None or office.name in seen:
+            continue
+        seen.add(office.name)
+        hours = office.working_hours
+        back = hours.back_at(now) if hours else None
+        if back is not None:
+            closed.append(OfficeClosed(office, back))
+    return closed
+
+
+def closed_among(
+    contacts: Iterable[Contact], offices: dict[str, Office], now: datetime
+) -> list[OfficeClosed]:
+    """The offices of ``contacts`` (found in ``offices``, by name) closed at ``now``."""
+    return closed_offices((offices.get(c.office or "") for c in contacts), now)
+
+
+def office_returns(now: datetime) -> dict[str, datetime]:
+    """Every office closed at ``now`` → when it is back: for a page of many rows, read
+    once (a press office has a handful of offices)."""
+    offices = db.session.scalars(select(Office).where(Office.opens_at.is_not(None)))
+    return {closed.office.name: closed.back_at for closed in closed_offices(offices, now)}

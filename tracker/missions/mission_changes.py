@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from tracker.audit import apply_changes, record
 from tracker.extensions import db
+from tracker.missions.office_changes import ensure_office
 from tracker.missions.ordering import move, renumber
 from tracker.missions.sync import local_instant
 from tracker.models import Inquiry, Mission, MissionEvent, User
@@ -37,8 +39,10 @@ class MissionValues:
     response_target_minutes: int
     summary: str
     source: str | None
-    # Months after the visit that journalists' data is kept (see tracker.privacy).
+    # Months journalists' data is kept after the visit or the closing (tracker.privacy).
     retention_months: int = 24
+    # {"ru": {"title": "…"}}: see tracker.missions.texts.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class EventValues:
     when_text: str | None
     venue: str | None
     description: str | None
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def inquiry_count(mission: Mission) -> int:
@@ -60,8 +65,9 @@ def inquiry_count(mission: Mission) -> int:
 
 
 def create_mission(actor: User, values: MissionValues) -> Mission:
-    """A new mission, with no contacts or rules yet (its phase contacts answer)."""
-    mission = Mission(**asdict(values))
+    """A new mission, a draft with no contacts or rules yet: published once they are set."""
+    ensure_office(actor, values.home_office, values.home_timezone)
+    mission = Mission(published=False, **asdict(values))
     db.session.add(mission)
     record(actor, "created", mission, f"Created mission {values.slug}", asdict(values))
     return mission
@@ -70,6 +76,7 @@ def create_mission(actor: User, values: MissionValues) -> Mission:
 def update_mission(actor: User, mission: Mission, values: MissionValues) -> list[str]:
     """Change a mission's fields; return the names of those that changed."""
     guard_identity(mission, values)
+    ensure_office(actor, values.home_office, values.home_timezone)
     old_zone = mission.timezone
     changed = apply_changes(mission, asdict(values))
     if not changed:
@@ -79,6 +86,40 @@ def update_mission(actor: User, mission: Mission, values: MissionValues) -> list
     names = ", ".join(name.replace("_", " ") for name in changed)
     record(actor, "updated", mission, f"Changed {names} of {mission.slug}", changed)
     return list(changed)
+
+
+def publish_mission(actor: User, mission: Mission) -> None:
+    """Make a draft public: listed, its page and form open, routed and handed over.
+
+    Refused while some phase has no active contact: a journalist would find nobody to
+    call then, and the inquiries of that phase would wait for the desk unrouted.
+    """
+    if mission.published:
+        raise Refused(f"{mission.slug} is published already.")
+    unstaffed = mission.unstaffed_phases()
+    if unstaffed:
+        missing = ", ".join(phase.label.lower() for phase in unstaffed)
+        raise Refused(
+            f"{mission.slug} cannot be published yet: no contact answers {missing}. "
+            "Put contacts on every phase first (Contacts by phase)."
+        )
+    mission.published = True
+    record(actor, "published", mission, f"Published mission {mission.slug}")
+
+
+def unpublish_mission(actor: User, mission: Mission) -> None:
+    """Make a mission a draft again, while no journalist has written to it."""
+    if not mission.published:
+        raise Refused(f"{mission.slug} is a draft already.")
+    count = inquiry_count(mission)
+    if count:
+        noun = "inquiry" if count == 1 else "inquiries"
+        raise Refused(
+            f"{mission.slug} stays published: it has {count} {noun}, and journalists hold "
+            f"its address /missions/{mission.slug} and their status links point to it."
+        )
+    mission.published = False
+    record(actor, "unpublished", mission, f"Made mission {mission.slug} a draft again")
 
 
 def guard_identity(mission: Mission, values: MissionValues) -> None:

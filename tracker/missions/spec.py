@@ -8,9 +8,9 @@ file is refused with one line that names the field, before anything is written.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from tracker import phones
+from tracker import hours, phones
 from tracker.choices import Phase, RequestType, RoutingTarget, Topic
 
 
@@ -43,6 +43,15 @@ def _phone(raw: str) -> str:
     return phones.normalise(raw)
 
 
+def _days(names: list[str]) -> list[str]:
+    return [hours.DAY_NAMES[number - 1] for number in hours.day_numbers(names)]
+
+
+def _hours(text: str) -> str:
+    opens, closes = hours.parse_hours(text)
+    return f"{opens:%H:%M}-{closes:%H:%M}"
+
+
 Zone = Annotated[str, AfterValidator(_zone)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
@@ -56,10 +65,71 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# [translations.ru], [translations.kk]: the languages of the public pages besides English.
+Language = Literal["ru", "kk"]
+
+
+class Texts(Strict):
+    """One language's translations of a row's texts; what is left out shows in English.
+
+    ``stored`` maps the file's names to the columns they translate (``when`` is an
+    event's ``when_text``, the expert's ``title`` the mission's ``expert_title``).
+    """
+
+    stored: ClassVar[dict[str, str]] = {}
+
+    def columns(self) -> dict[str, Any]:
+        values = self.model_dump(exclude_none=True)
+        return {self.stored.get(name, name): value for name, value in values.items() if value}
+
+
+class MissionTexts(Texts):
+    title: Text | None = None
+    country: Short | None = None
+    cities: list[Short] | None = None
+    summary: str | None = None
+    source: str | None = None
+
+
+class ExpertTexts(Texts):
+    stored: ClassVar[dict[str, str]] = {
+        "name": "expert_name",
+        "title": "expert_title",
+        "country": "expert_country",
+    }
+    name: Name | None = None
+    title: Text | None = None
+    country: Short | None = None
+
+
+class EventTexts(Texts):
+    stored: ClassVar[dict[str, str]] = {"when": "when_text"}
+    title: Text | None = None
+    when: Text | None = None
+    venue: Text | None = None
+    description: str | None = None
+
+
+class OfficeTexts(Texts):
+    name: Short | None = None
+
+
+class ContactTexts(Texts):
+    name: Name | None = None
+    unit: Name | None = None
+
+
+def stored_translations(translations: dict[Language, Texts]) -> dict[str, dict[str, Any]]:
+    """``{"ru": {column: text}}`` as the rows keep them, empty languages left out."""
+    stored = {language: texts.columns() for language, texts in translations.items()}
+    return {language: columns for language, columns in stored.items() if columns}
+
+
 class ExpertSpec(Strict):
     name: Name
     title: Text
     country: Short | None = None
+    translations: dict[Language, ExpertTexts] = {}
 
 
 class EventSpec(Strict):
@@ -69,6 +139,7 @@ class EventSpec(Strict):
     when: Text | None = None
     venue: Text | None = None
     description: str | None = None
+    translations: dict[Language, EventTexts] = {}
 
     @model_validator(mode="after")
     def dated(self) -> Self:
@@ -79,6 +150,27 @@ class EventSpec(Strict):
         return self
 
 
+class OfficeSpec(Strict):
+    """An office and its working hours: ``days = ["mon", …]``, ``hours = "09:00-18:00"``."""
+
+    name: Short
+    timezone: Zone | None = None
+    days: Annotated[list[str], AfterValidator(_days)] = []
+    hours: Annotated[str, AfterValidator(_hours)] | None = None
+    duty_phone: Phone | None = None
+    translations: dict[Language, OfficeTexts] = {}
+
+    @model_validator(mode="after")
+    def complete(self) -> Self:
+        if (self.days or self.hours) and not (self.days and self.hours and self.timezone):
+            raise ValueError("working hours need timezone, days and hours, all three")
+        return self
+
+    @property
+    def opening_times(self) -> tuple[time | None, time | None]:
+        return hours.parse_hours(self.hours) if self.hours else (None, None)
+
+
 class ContactSpec(Strict):
     key: Key
     name: Name
@@ -86,7 +178,9 @@ class ContactSpec(Strict):
     unit: Name | None = None
     phones: list[Phone] = []
     email: EmailStr | None = None
+    # The languages the contact gives interviews in, as codes: "en", "ru", "kk" …
     languages: list[str] = []
+    translations: dict[Language, ContactTexts] = {}
 
 
 class PhasesSpec(Strict):
@@ -126,12 +220,17 @@ class MissionSpec(Strict):
     announced_on: date | None = None
     # At least one minute: the target is stored in whole minutes.
     response_target_hours: Annotated[float, Field(ge=1 / 60, le=168)] = 4
-    # Months after the last day that journalists' data of closed inquiries is kept.
+    # Months journalists' data is kept after the later of the visit's end and the closing.
     retention_months: Annotated[int, Field(ge=1, le=120)] = 24
     summary: str = ""
     source: str | None = None
+    # true publishes the mission, false makes it a draft again; left out, a new mission is
+    # a draft and a loaded one keeps its state (an admin may have published it).
+    published: bool | None = None
+    translations: dict[Language, MissionTexts] = {}
     expert: ExpertSpec
     events: list[EventSpec] = []
+    offices: list[OfficeSpec] = []
     contacts: list[ContactSpec] = []
     phases: PhasesSpec
     routing: list[RuleSpec] = []
@@ -140,12 +239,21 @@ class MissionSpec(Strict):
     def consistent(self) -> Self:
         if self.last_day < self.first_day:
             raise ValueError("last_day is earlier than first_day")
+        names = [office.name for office in self.offices]
+        if len(set(names)) < len(names):
+            raise ValueError("an office is listed twice in [[offices]]")
         known = {contact.key for contact in self.contacts}
         named = [key for keys in self.phases.by_phase().values() for key in keys]
         named += [key for rule in self.routing for key in rule.contacts]
         unknown = sorted(set(named) - known)
         if unknown:
             raise ValueError(f"contacts not defined in [[contacts]]: {', '.join(unknown)}")
+        empty = [phase.value for phase, keys in self.phases.by_phase().items() if not keys]
+        if self.published and empty:
+            raise ValueError(
+                "published = true needs a contact for every phase; none in [phases] "
+                + ", ".join(empty)
+            )
         return self
 
 
@@ -168,6 +276,8 @@ def first_problem(error: ValidationError) -> str:
     problem = error.errors()[0]
     where = ""
     for part in problem["loc"]:
+        if part == "[key]":
+            continue  # a table's key was refused: the key itself names the place
         where += f"[{part}]" if isinstance(part, int) else f".{part}"
     message = problem["msg"].removeprefix("Value error, ")
     return f"{where.lstrip('.') or 'file'}: {message}"

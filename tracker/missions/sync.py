@@ -14,13 +14,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tracker import hours
 from tracker.choices import Phase
 from tracker.extensions import db
-from tracker.missions.spec import ContactSpec, EventSpec, MissionSpec, RuleSpec
+from tracker.missions.spec import (
+    ContactSpec,
+    EventSpec,
+    MissionSpec,
+    OfficeSpec,
+    RuleSpec,
+    stored_translations,
+)
 from tracker.models import (
     Contact,
     Mission,
     MissionEvent,
+    Office,
     PhaseAssignment,
     RoutingRule,
     RoutingRuleContact,
@@ -37,6 +46,7 @@ def apply_spec(spec: MissionSpec) -> tuple[Mission, Outcome]:
     """Bring the database in line with ``spec``; say whether anything changed."""
     # No autoflush: every change stays pending until the end, where it is counted.
     with db.session.no_autoflush:
+        sync_offices(spec)
         contacts = {c.key: upsert_contact(c) for c in spec.contacts}
         mission = db.session.scalar(select(Mission).where(Mission.slug == spec.slug))
         created = mission is None
@@ -76,8 +86,19 @@ def set_fields(mission: Mission, spec: MissionSpec) -> None:
         "retention_months": spec.retention_months,
         "summary": spec.summary.strip(),
         "source": spec.source,
+        "translations": mission_translations(spec),
     }
+    if spec.published is not None:
+        values["published"] = spec.published
     assign_changed(mission, values)
+
+
+def mission_translations(spec: MissionSpec) -> dict[str, dict[str, object]]:
+    """The mission's and its expert's translations, in one column."""
+    merged = stored_translations(dict(spec.translations))
+    for language, columns in stored_translations(dict(spec.expert.translations)).items():
+        merged[language] = {**merged.get(language, {}), **columns}
+    return merged
 
 
 def assign_changed(row: object, values: Mapping[str, object]) -> None:
@@ -85,6 +106,48 @@ def assign_changed(row: object, values: Mapping[str, object]) -> None:
     for name, value in values.items():
         if getattr(row, name, None) != value:
             setattr(row, name, value)
+
+
+def sync_offices(spec: MissionSpec) -> None:
+    """The offices the file lists, as it lists them; and a bare row for every other office
+    a contact or the mission names (kept as it is when it exists: an admin may have set
+    its hours)."""
+    listed = {office.name for office in spec.offices}
+    for office_spec in spec.offices:
+        upsert_office(office_spec)
+    named = {contact.office for contact in spec.contacts if contact.office}
+    for name in sorted(named - listed):
+        office_row(name)
+    if spec.home_office not in listed:
+        home = office_row(spec.home_office)
+        assign_changed(home, {"timezone": home.timezone or spec.home_timezone})
+
+
+def office_row(name: str) -> Office:
+    """The office called ``name``, made (without hours) when new; pending ones count."""
+    pending = (o for o in db.session.new if isinstance(o, Office) and o.name == name)
+    found = next(pending, None) or db.session.scalar(select(Office).where(Office.name == name))
+    if found is None:
+        found = Office(name=name, days=[])
+        db.session.add(found)
+    return found
+
+
+def upsert_office(spec: OfficeSpec) -> Office:
+    office = office_row(spec.name)
+    opens, closes = spec.opening_times
+    assign_changed(
+        office,
+        {
+            "timezone": spec.timezone,
+            "days": hours.day_numbers(spec.days),
+            "opens_at": opens,
+            "closes_at": closes,
+            "duty_phone": spec.duty_phone,
+            "translations": stored_translations(dict(spec.translations)),
+        },
+    )
+    return office
 
 
 def upsert_contact(spec: ContactSpec) -> Contact:
@@ -101,6 +164,7 @@ def upsert_contact(spec: ContactSpec) -> Contact:
             "phones": list(spec.phones),
             "email": spec.email,
             "languages": list(spec.languages),
+            "translations": stored_translations(dict(spec.translations)),
         },
     )
     return contact
@@ -124,6 +188,7 @@ def sync_events(mission: Mission, specs: list[EventSpec]) -> None:
                 "when_text": spec.when,
                 "venue": spec.venue,
                 "description": spec.description,
+                "translations": stored_translations(dict(spec.translations)),
             },
         )
 

@@ -139,6 +139,9 @@ class Inquiry(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it last left the open statuses (answered, closed, declined …); None while open.
+    # Journalists' details are kept for a while after it (see tracker.privacy.retention).
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inquiries.id"))
     sensitive: Mapped[bool] = mapped_column(default=False)
     # Set when the journalist's personal data was blanked (retention purge or erasure).

@@ -77,10 +77,11 @@ def wipe_old_versions() -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would be anonymised; change nothing.")
 @click.option("--by", metavar="NAME", help=BY_HELP)
 def purge_command(dry_run: bool, by: str | None) -> None:
-    """Anonymise the closed inquiries of missions whose retention period has ended.
+    """Anonymise the closed inquiries whose retention period has ended.
 
-    A mission keeps its journalists' data for its retention_months (default 24) after
-    its last day. Open inquiries are never purged. Statistics are unchanged.
+    An inquiry's details are kept until its mission's retention_months (default 24)
+    after the later of the end of the visit and the day the inquiry was closed (answered,
+    closed, declined …). Open inquiries are never purged. Statistics are unchanged.
     """
     result = operations.purge(clock.now(), run_by=operator(by), dry_run=dry_run)
     # A dry run changed nothing but its own record, which is kept too.

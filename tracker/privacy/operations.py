@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.choices import OPEN_STATUSES
@@ -27,7 +27,7 @@ from tracker.models import (
     search_index,
 )
 from tracker.privacy.anonymise import anonymise
-from tracker.privacy.retention import retention_ends_at
+from tracker.privacy.retention import finished_before
 from tracker.privacy.serialise import inquiry_record, mail_record
 
 # An inquiry's timeline and follow-ups are read and rewritten with it: one query each for
@@ -82,15 +82,19 @@ class Journalist:
 
 
 def due_for_purge(now: datetime) -> list[Inquiry]:
-    """Closed inquiries not yet anonymised whose mission's retention ended before ``now``."""
-    missions = db.session.scalars(select(Mission)).all()
-    past = [mission.id for mission in missions if retention_ends_at(mission) <= now]
+    """Finished inquiries not yet anonymised whose retention ended before ``now``: closed
+    before the cut-off their mission's rule gives (tracker.privacy.retention)."""
+    past = []
+    for mission in db.session.scalars(select(Mission)):
+        cutoff = finished_before(mission, now)
+        if cutoff is not None:
+            past.append(and_(Inquiry.mission_id == mission.id, Inquiry.finished_at < cutoff))
     if not past:
         return []
     statement = (
         select(Inquiry)
         .where(
-            Inquiry.mission_id.in_(past),
+            or_(*past),
             Inquiry.status.not_in(OPEN_STATUSES),
             Inquiry.anonymised_at.is_(None),
         )
@@ -101,7 +105,7 @@ def due_for_purge(now: datetime) -> list[Inquiry]:
 
 
 def purge(now: datetime, *, run_by: str, dry_run: bool) -> RunResult:
-    """Anonymise every closed inquiry past its mission's retention."""
+    """Anonymise every finished inquiry past its retention."""
     found = due_for_purge(now)
     if not dry_run:
         anonymise_all(found, now)
@@ -130,7 +134,7 @@ def export(
     data = {
         ("email" if journalist.email is not None else "phone"): journalist.label,
         "exported_at": now.isoformat(),
-        "inquiries": [inquiry_record(inquiry) for inquiry in inquiries],
+        "inquiries": [inquiry_record(inquiry, now) for inquiry in inquiries],
         "mails": [mail_record(mail) for mail in mails_to(journalist, inquiries)],
     }
     references = [inquiry.reference for inquiry in inquiries]

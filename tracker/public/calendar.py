@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from tracker.missions.texts import text
 from tracker.models import Mission, MissionEvent
 
 PRODID = "-//UN Human Rights press office//tracker//EN"
@@ -19,18 +20,21 @@ PRODID = "-//UN Human Rights press office//tracker//EN"
 EVENT_LENGTH = timedelta(hours=1)
 
 
-def mission_calendar(mission: Mission, *, now: datetime, uid_domain: str, page_url: str) -> bytes:
-    """The calendar of ``mission`` as .ics bytes; UIDs are stable across downloads."""
+def mission_calendar(
+    mission: Mission, *, now: datetime, uid_domain: str, page_url: str, language: str = "en"
+) -> bytes:
+    """The calendar of ``mission`` as .ics bytes, its texts in ``language`` where
+    translated; UIDs are stable across downloads."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", mission.title)
-    calendar.add_component(visit_event(mission, now, uid_domain, page_url))
+    calendar.add("x-wr-calname", text(mission, "title", language))
+    calendar.add_component(visit_event(mission, now, uid_domain, page_url, language))
     timed = [event for event in mission.events if event.starts_at is not None]
     for event in timed:
-        calendar.add_component(timed_event(mission, event, now, uid_domain, page_url))
+        calendar.add_component(timed_event(mission, event, now, uid_domain, page_url, language))
     # Only the zone's rules for the days the calendar spans: a short VTIMEZONE, not 70 years.
     days = [mission.first_day, mission.last_day]
     days += [
@@ -42,24 +46,32 @@ def mission_calendar(mission: Mission, *, now: datetime, uid_domain: str, page_u
     return calendar.to_ical()
 
 
-def visit_event(mission: Mission, now: datetime, uid_domain: str, page_url: str) -> Event:
+def visit_event(
+    mission: Mission, now: datetime, uid_domain: str, page_url: str, language: str
+) -> Event:
     """The visit over its local days (DTEND is exclusive: the day after the last)."""
     event = Event()
     event.add("uid", f"{mission.slug}.visit@{uid_domain}")
     event.add("dtstamp", now)
-    event.add("summary", mission.title)
+    event.add("summary", text(mission, "title", language))
     event.add("dtstart", mission.first_day)
     event.add("dtend", mission.last_day + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    places = ", ".join([*mission.cities, mission.country]) if mission.cities else mission.country
-    event.add("location", places)
-    event.add("description", f"{mission.expert_name}, {mission.expert_title}.\n{page_url}")
+    country, cities = text(mission, "country", language), text(mission, "cities", language)
+    event.add("location", ", ".join([*cities, country]) if cities else country)
+    expert = f"{text(mission, 'expert_name', language)}, {text(mission, 'expert_title', language)}"
+    event.add("description", f"{expert}.\n{page_url}")
     event.add("url", page_url)
     return event
 
 
 def timed_event(
-    mission: Mission, item: MissionEvent, now: datetime, uid_domain: str, page_url: str
+    mission: Mission,
+    item: MissionEvent,
+    now: datetime,
+    uid_domain: str,
+    page_url: str,
+    language: str,
 ) -> Event:
     """An event at its local time in the mission's zone."""
     # Callers pass only timed events; the assert narrows the type for mypy.
@@ -68,11 +80,13 @@ def timed_event(
     event = Event()
     event.add("uid", f"{mission.slug}.{item.kind}.{item.position}@{uid_domain}")
     event.add("dtstamp", now)
-    event.add("summary", f"{item.title}: {mission.expert_name} ({mission.country})")
+    title, expert = text(item, "title", language), text(mission, "expert_name", language)
+    event.add("summary", f"{title}: {expert} ({text(mission, 'country', language)})")
     event.add("dtstart", start)
     event.add("dtend", start + EVENT_LENGTH)
     if item.venue:
-        event.add("location", item.venue)
-    event.add("description", "\n".join(filter(None, [item.description, page_url])))
+        event.add("location", text(item, "venue", language))
+    description = text(item, "description", language)
+    event.add("description", "\n".join(filter(None, [description, page_url])))
     event.add("url", page_url)
     return event

@@ -16,11 +16,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import clock, inputs, links, phases
 from tracker.choices import Channel, Topic
 from tracker.extensions import csrf, db
+from tracker.formatting import page_language
 from tracker.inquiries import code_lookup, intake, short_codes, status_tokens
 from tracker.missions import lookups
 from tracker.models import Inquiry, InquiryEvent, Mission
@@ -34,17 +36,29 @@ bp.add_app_template_global(labels.label, "public_label")
 
 
 def mission_or_404(slug: str) -> Mission:
+    """The mission, if this visitor may see it: a draft is for staff only, and to the
+    public it is as unknown as a mission that does not exist."""
     mission = lookups.find_mission(slug)
-    if mission is None:
+    if mission is None or not (mission.published or current_user.is_authenticated):
         abort(404, description=gettext("There is no mission called “%(slug)s”.", slug=slug))
+    return mission
+
+
+def open_mission_or_404(slug: str) -> Mission:
+    """The mission whose form takes inquiries: a published one."""
+    mission = mission_or_404(slug)
+    if not mission.published:
+        abort(404, description=gettext("This mission's inquiry form is not open yet."))
     return mission
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Missions: current first, then upcoming, then past."""
+    """Missions: current first, then upcoming, then past; staff also see the drafts."""
     now = clock.now()
-    return render_template("public/index.html", groups=lookups.missions_by_timing(now), now=now)
+    drafts = lookups.drafts() if current_user.is_authenticated else []
+    groups = lookups.missions_by_timing(now)
+    return render_template("public/index.html", groups=groups, drafts=drafts, now=now)
 
 
 @bp.get("/missions/<slug>")
@@ -53,14 +67,24 @@ def mission(slug: str) -> ResponseReturnValue:
     found = mission_or_404(slug)
     now = clock.now()
     phase = phases.phase_at(found, now)
+    contacts_now = lookups.public_contacts(found, phase, Topic.MISSION)
+    other_experts = lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS)
+    schedule = lookups.schedule(found)
+    shown = [*contacts_now, *other_experts, *(c for slot in schedule for c in slot.contacts)]
+    # Every office the page names, read once: their names in the page's language, and
+    # whether those answering now are outside their office's hours.
+    offices = lookups.offices_named([*(c.office for c in shown), found.home_office])
     return render_template(
         "public/mission.html",
         mission=found,
         now=now,
         phase=phase,
-        contacts_now=lookups.public_contacts(found, phase, Topic.MISSION),
-        other_experts=lookups.public_contacts(found, phase, Topic.OTHER_EXPERTS),
-        schedule=lookups.schedule(found),
+        contacts_now=contacts_now,
+        other_experts=other_experts,
+        offices=offices,
+        closed_now=lookups.closed_among(contacts_now, offices, now),
+        closed_others=lookups.closed_among(other_experts, offices, now),
+        schedule=schedule,
     )
 
 
@@ -73,6 +97,7 @@ def calendar(slug: str) -> ResponseReturnValue:
         now=clock.now(),
         uid_domain=links.public_host(current_app),
         page_url=links.external_url("public.mission", slug=found.slug),
+        language=page_language(),
     )
     headers = {"Content-Disposition": f'attachment; filename="{found.slug}.ics"'}
     return Response(body, mimetype="text/calendar", headers=headers)
@@ -85,19 +110,21 @@ def calendar(slug: str) -> ResponseReturnValue:
 @inputs.checks_own_text
 def inquire(slug: str) -> ResponseReturnValue:
     """The public inquiry form; success leads to the receipt."""
-    found = mission_or_404(slug)
-    form = InquiryForm(now=clock.now(), mission_zone=found.timezone)
+    found = open_mission_or_404(slug)
+    now = clock.now()
+    form = InquiryForm(now=now, mission_zone=found.timezone)
     if request.method == "GET":
         prefill_from_link(form)
     if form.validate_on_submit():
         receipt = intake.receive(
-            found, form.to_request(), channel=Channel.WEB_FORM, received_at=clock.now()
+            found, form.to_request(), channel=Channel.WEB_FORM, received_at=now
         )
         db.session.commit()
         return redirect(url_for(".status", token=receipt.status_token, received=1), code=303)
     code = 422 if request.method == "POST" else 200
-    # The privacy notice says until when the journalist's details are kept.
-    retention_day = retention.retention_end_day(found)
+    # The privacy notice states the rule and the earliest day it gives: the day an
+    # inquiry closed today would get, never one already past.
+    retention_day = retention.earliest_anonymise_day(found, now)
     page = render_template(
         "public/inquire.html", mission=found, form=form, retention_day=retention_day
     )
@@ -145,8 +172,16 @@ def status_page(inquiry: Inquiry, *, just_received: bool = False, status_url: st
         .limit(1)
     )
     secret = current_app.config["SECRET_KEY"]
+    contact = inquiry.routed_contact
+    offices = lookups.offices_named([contact.office if contact else None])
+    # The receipt says when the office that will answer is closed, and until when.
+    closed = []
+    if just_received and inquiry.is_open and contact is not None:
+        closed = lookups.closed_among([contact], offices, clock.now())
     return render_template(
         "public/status.html",
+        offices=offices,
+        closed_now=closed,
         inquiry=inquiry,
         mission=inquiry.mission,
         public_status=labels.public_status(inquiry.status),

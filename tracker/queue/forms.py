@@ -70,8 +70,9 @@ class FilterForm(Form):
         """The valid choices as Filters; fields with errors count as "any"."""
 
         def good(name: str) -> str:
+            # Optional() passes blank input without the choice check: " " is "any" too.
             field = self[name]
-            return "" if field.errors else (field.data or "")
+            return "" if field.errors else (field.data or "").strip()
 
         assignee = good("assignee")
         return Filters(

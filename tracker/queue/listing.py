@@ -528,6 +528,7 @@ def build_page_statement(
             Inquiry.deadline,
             Contact.name,
             assignee.name,
+            Contact.office,
         )
         .select_from(Inquiry)
         .outerjoin(Contact, Contact.id == Inquiry.routed_contact_id)

@@ -8,7 +8,7 @@ places and escapes these strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -64,6 +64,7 @@ class QueueRow(NamedTuple):
     deadline: datetime | None
     routed_to: str | None
     assignee: str | None
+    routed_office: str | None
 
     @property
     def is_open(self) -> bool:
@@ -91,6 +92,8 @@ class RowView:
     live_due: str | None
     due: str
     deadline: str
+    # "Geneva office closed, back …": the routed contact's office is out of hours now.
+    office_closed: str
     routed_to: str
     assignee: str
     status: str
@@ -133,16 +136,23 @@ def row_views(
     now: datetime,
     language: str,
     inquiry_href: str,
+    office_returns: Mapping[str, datetime],
     order_now: datetime | None = None,
 ) -> list[RowView]:
     """The rows' cells for ``viewer``, dates in the viewer's zone and ``language``.
 
     ``inquiry_href`` is the inquiry page's URL with ``REFERENCE`` for the reference (one
-    ``url_for`` per page rather than one per row). ``order_now`` is the instant the
-    order's groups were taken at (now, unless paging on from an earlier page).
+    ``url_for`` per page rather than one per row). ``office_returns`` gives, for each
+    office closed now, when it is back (read once per page, not per row). ``order_now`` is
+    the instant the order's groups were taken at (now, unless paging on from an earlier
+    page).
     """
     zone = viewer.timezone
     grouped_at = order_now or now
+    closed = {
+        office: f"{office} office closed, back {format_instant(back, zone, language)}"
+        for office, back in office_returns.items()
+    }
     views = []
     for row in rows:
         visible = identity_visible(viewer, row.sensitive, row.assignee_id)
@@ -166,6 +176,7 @@ def row_views(
                 live_due=row.due_at.isoformat(timespec="seconds") if live else None,
                 due=format_instant(row.due_at, zone, language),
                 deadline=format_instant(row.deadline, zone, language),
+                office_closed=closed.get(row.routed_office or "", "") if row.is_open else "",
                 routed_to="—" if row.routed_to is None else row.routed_to,
                 assignee="Unassigned" if row.assignee is None else row.assignee,
                 status=LABELS[row.status],

@@ -17,6 +17,7 @@ from tracker.formatting import page_language
 from tracker.inquiries import handover, lifecycle, sensitivity
 from tracker.inquiries.bulk import assign_all, set_status_all
 from tracker.inquiries.sensitivity import identity_visible
+from tracker.missions import lookups
 from tracker.models import Inquiry, Mission, User
 from tracker.queue import bp, listing
 from tracker.queue.forms import BulkForm, FilterForm, HandoverForm
@@ -124,6 +125,7 @@ def index() -> ResponseReturnValue:
         # One url_for for the page, not one per row: building URLs was a good part of a
         # row's cost.
         url_for("desk.inquiry", reference="REFERENCE"),
+        lookups.office_returns(viewer.now),
         viewer.order_now,
     )
     return render_template(

@@ -2,6 +2,12 @@
 
 A mission's days are counted in the mission's time zone, as its phases are; the whole
 office has no single zone, so its days are UTC days.
+
+Without dates the period is one a chart can show: a mission from its announcement to
+today, or, once it is over, to its last day or its last inquiry's, whichever is later
+(not to today, which years later would squeeze it into one bar among a hundred); the
+whole office over the last 90 days that have inquiries, not before the first
+announcement.
 """
 
 from __future__ import annotations
@@ -11,19 +17,22 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker import phases
+from tracker.choices import Phase
 from tracker.extensions import db
 from tracker.missions import lookups
-from tracker.models import Mission
+from tracker.models import Inquiry, Mission
 
 # Dates outside these are typing mistakes, and would overflow the arithmetic near year 9999.
 EARLIEST_DAY = date(1990, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 # Without an announcement date, a mission's figures start this long before its first day.
 LEAD_TIME = timedelta(days=30)
+# Without dates, the whole office's figures cover this many days (90) up to the last one.
+OFFICE_SPAN = timedelta(days=89)
 
 
 @dataclass(frozen=True)
@@ -79,13 +88,39 @@ def default_first_day(mission: Mission | None) -> date | None:
     return min((day for day in starts if day is not None), default=None)
 
 
+def last_inquiry_day(mission: Mission | None) -> date | None:
+    """The local day of the latest inquiry received (of ``mission``, or of any): one look
+    at the end of an index on received_at."""
+    latest = select(func.max(Inquiry.received_at))
+    if mission is not None:
+        latest = latest.where(Inquiry.mission_id == mission.id)
+    instant = db.session.scalar(latest)
+    if instant is None:
+        return None
+    return instant.astimezone(ZoneInfo(mission.timezone if mission else "UTC")).date()
+
+
+def default_last_day(mission: Mission | None, now: datetime) -> date:
+    """Today, while a mission is to come or under way; after it, its last day or its last
+    inquiry's, whichever is later (never after today). For the whole office, the last day
+    with an inquiry (today when there is none yet)."""
+    today = local_today(mission.timezone if mission else "UTC", now)
+    if mission is not None and phases.phase_at(mission, now) is not Phase.AFTER:
+        return today
+    latest = last_inquiry_day(mission)
+    if mission is not None:
+        latest = max(mission.last_day, latest or mission.last_day)
+    return min(today, latest) if latest else today
+
+
 def scope_for(
     mission: Mission | None, first_day: date | None, last_day: date | None, now: datetime
 ) -> Scope:
-    """A scope with the defaults filled in: from the announcement to today."""
-    zone = mission.timezone if mission else "UTC"
-    last = last_day or local_today(zone, now)
+    """A scope with the defaults filled in (see the module's docstring)."""
+    last = last_day or default_last_day(mission, now)
     first = first_day or default_first_day(mission) or last
+    if mission is None and first_day is None:
+        first = max(first, last - OFFICE_SPAN)
     # A default start later than the chosen end (an announcement still to come) shrinks.
     if first_day is None and first > last:
         first = last

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 from flask_wtf import FlaskForm
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from wtforms import Field, HiddenField, StringField
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired
+from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from tracker.forms import Form
+from tracker.missions.texts import LANGUAGE_NAMES, LANGUAGES
 
 
 def strip(value: Any) -> Any:
@@ -108,3 +110,87 @@ class AccountStateForm(RowForm):
     action = HiddenField(
         validators=[AnyOf(["deactivate", "reactivate"], message="Use the buttons on the page.")]
     )
+
+
+class PublicationForm(Form):
+    """Publish a draft mission, or make a mission a draft again."""
+
+    action = HiddenField(
+        validators=[AnyOf(["publish", "unpublish"], message="Use the buttons on the page.")]
+    )
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A translatable text of a row: its label, its column's size, whether it is a list of
+    lines (a mission's cities) or long text."""
+
+    label: str
+    size: int
+    lines: bool = False
+    long: bool = False
+
+
+def add_translations(form: type[Form], texts: dict[str, TextField]) -> None:
+    """Give ``form`` an optional field per translatable text and language: ``title_ru``,
+    ``title_kk`` …; English is the form's own field, shown where these are empty."""
+    for language in LANGUAGES:
+        for name, text in texts.items():
+            label = f"{text.label} in {LANGUAGE_NAMES[language]}"
+            size = Length(max=text.size, message=f"At most {text.size} characters.")
+            if text.lines or text.long:
+                field: Any = TextAreaField(label, [size], filters=[strip], render_kw={"rows": 3})
+            else:
+                field = StringField(label, [size], filters=[strip])
+            setattr(form, f"{name}_{language}", field)
+    form.translated_texts = texts  # type: ignore[attr-defined]
+
+
+class Translatable:
+    """What a form with ``add_translations`` fields does with them."""
+
+    translated_texts: dict[str, TextField]
+
+    def text_field(self, name: str, language: str) -> Any:
+        return getattr(self, f"{name}_{language}")
+
+    def fill_translations(self, translations: dict[str, dict[str, Any]]) -> None:
+        """Put a row's stored translations into the fields."""
+        for language in LANGUAGES:
+            stored = translations.get(language, {})
+            for name, text in self.translated_texts.items():
+                value = stored.get(name)
+                if text.lines and isinstance(value, list):
+                    value = "\n".join(value)
+                self.text_field(name, language).data = value or ""
+
+    def translated(self, stored: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The fields as a row stores them: {"ru": {"title": "…"}}, empty ones left out.
+
+        A field not sent at all (a script written before translations existed) keeps the
+        ``stored`` text; one sent empty clears it.
+        """
+        kept: dict[str, dict[str, Any]] = {}
+        for language in LANGUAGES:
+            texts: dict[str, Any] = {}
+            for name, text in self.translated_texts.items():
+                field = self.text_field(name, language)
+                if not field.raw_data:
+                    value = stored.get(language, {}).get(name)
+                else:
+                    value = lines(field.data) if text.lines else field.data or ""
+                if value:
+                    texts[name] = value
+            if texts:
+                kept[language] = texts
+        return kept
+
+    def translation_groups(self) -> list[tuple[str, list[Any]]]:
+        """(language name, its fields) for the template, a fieldset each."""
+        return [
+            (
+                LANGUAGE_NAMES[language],
+                [self.text_field(name, language) for name in self.translated_texts],
+            )
+            for language in LANGUAGES
+        ]

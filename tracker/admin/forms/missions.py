@@ -11,7 +11,17 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
-from tracker.admin.forms import SpecRule, blank_to_none, lines, options, parse_day, strip
+from tracker.admin.forms import (
+    SpecRule,
+    TextField,
+    Translatable,
+    add_translations,
+    blank_to_none,
+    lines,
+    options,
+    parse_day,
+    strip,
+)
 from tracker.choices import zone_options
 from tracker.extensions import db
 from tracker.forms import Form
@@ -53,8 +63,8 @@ def zone_field(label: str) -> SelectField:
     )
 
 
-class MissionForm(Form):
-    """Everything a mission file says about the mission itself."""
+class MissionForm(Form, Translatable):
+    """Everything a mission file says about the mission itself, with its translations."""
 
     slug = StringField(
         "Slug (in its public address)",
@@ -118,6 +128,7 @@ class MissionForm(Form):
         form.cities.data = "\n".join(mission.cities)
         form.response_target_hours.data = f"{mission.response_target_minutes / 60:g}"
         form.retention_months.data = str(mission.retention_months)
+        form.fill_translations(mission.translations)
         for day in (form.first_day, form.last_day, form.announced_on):
             day.data = day.data.isoformat() if day.data else ""
         return form
@@ -209,10 +220,11 @@ class MissionForm(Form):
             summary=self.summary.data or "",
             source=blank_to_none(self.source.data),
             retention_months=self.months_kept(),
+            translations=self.translated(self.mission.translations if self.mission else {}),
         )
 
 
-class EventForm(Form):
+class EventForm(Form, Translatable):
     """A dated moment of the mission: a local date-time, or words ("June 2015 session")."""
 
     kind = StringField(
@@ -233,15 +245,19 @@ class EventForm(Form):
     venue = StringField("Venue", optional(300), filters=[strip])
     description = TextAreaField("Description", [Length(max=5000)], filters=[strip])
 
-    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, mission: Mission, editing: MissionEvent | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.mission = mission
+        self.editing = editing
         self.starts_at_local: datetime | None = None
 
     @classmethod
     def for_event(cls, mission: Mission, event: MissionEvent) -> EventForm:
         """The form filled with a stored event, its start in the mission's local time."""
         form = cls(formdata=None, obj=event, mission=mission)
+        form.fill_translations(event.translations)
         if event.starts_at is not None:
             local = event.starts_at.astimezone(ZoneInfo(mission.timezone))
             form.starts_at.data = local.strftime("%Y-%m-%dT%H:%M")
@@ -271,4 +287,29 @@ class EventForm(Form):
             when_text=blank_to_none(self.when_text.data),
             venue=blank_to_none(self.venue.data),
             description=blank_to_none(self.description.data),
+            translations=self.translated(self.editing.translations if self.editing else {}),
         )
+
+
+add_translations(
+    MissionForm,
+    {
+        "title": TextField("Title", 300),
+        "country": TextField("Country visited", 100),
+        "cities": TextField("Cities (one per line)", 100, lines=True),
+        "expert_name": TextField("Expert's name", 200),
+        "expert_title": TextField("Expert's mandate", 300),
+        "expert_country": TextField("Expert's country", 100),
+        "summary": TextField("Summary", 5000, long=True),
+        "source": TextField("Source", 300),
+    },
+)
+add_translations(
+    EventForm,
+    {
+        "title": TextField("Title", 300),
+        "when_text": TextField("When, in words", 300),
+        "venue": TextField("Venue", 300),
+        "description": TextField("Description", 5000, long=True),
+    },
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import time
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -16,15 +17,25 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker import phones
 from tracker.accounts import passwords
 from tracker.accounts.staff import AccountValues
-from tracker.admin.forms import SpecRule, blank_to_none, lines, options, strip
+from tracker.admin.forms import (
+    SpecRule,
+    TextField,
+    Translatable,
+    add_translations,
+    blank_to_none,
+    lines,
+    options,
+    strip,
+)
 from tracker.admin.forms.missions import SLUG_RULE
 from tracker.admin.forms.schedule import active_contacts, contact_label
 from tracker.choices import LANGUAGES, Role, zone_options
 from tracker.extensions import db
 from tracker.forms import Form
 from tracker.missions.contact_changes import ContactValues
+from tracker.missions.office_changes import OfficeValues
 from tracker.missions.spec import ContactSpec
-from tracker.models import Contact, User
+from tracker.models import Contact, Office, User
 from tracker.models.users import HOME_TIMEZONE
 
 ZONES = [value for value, _ in zone_options()]
@@ -56,8 +67,8 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContactForm(Form):
-    """A press officer or unit as the public sees them."""
+class ContactForm(Form, Translatable):
+    """A press officer or unit as the public sees them, with translations."""
 
     # Checked in validate_key only: left empty, it is made from the name.
     key = StringField("Key", filters=[strip])
@@ -68,7 +79,7 @@ class ContactForm(Form):
     unit = StringField("Unit", [Optional(), sized(200)], filters=[strip])
     phones = TextAreaField("Phone numbers", filters=[strip], render_kw={"rows": 3})
     email = StringField("Email", [Optional(), sized(254)], filters=[strip])
-    languages = CheckboxesField("Languages", validate_choice=False)
+    languages = CheckboxesField("Interview languages", validate_choice=False)
 
     def __init__(self, *args: Any, contact: Contact | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +99,7 @@ class ContactForm(Form):
         """The form filled with a stored contact, numbers in international format."""
         form = cls(formdata=None, obj=contact, contact=contact)
         form.phones.data = "\n".join(phones.display(number) for number in contact.phones)
+        form.fill_translations(contact.translations)
         return form
 
     def validate_key(self, field: StringField) -> None:
@@ -127,6 +139,7 @@ class ContactForm(Form):
             phones=self.phones_e164,
             email=self.email_normalised,
             languages=list(self.languages.data or []),
+            translations=self.translated(self.contact.translations if self.contact else {}),
         )
 
 
@@ -217,3 +230,110 @@ class NewAccountForm(AccountForm):
     def validate_confirm(self, field: PasswordField) -> None:
         if field.data != self.password.data:
             raise FieldError("The two passwords differ.")
+
+
+WEEKDAYS = [
+    ("1", "Monday"),
+    ("2", "Tuesday"),
+    ("3", "Wednesday"),
+    ("4", "Thursday"),
+    ("5", "Friday"),
+    ("6", "Saturday"),
+    ("7", "Sunday"),
+]
+
+
+def clock_time(field: StringField) -> time | None:
+    """The field's "HH:MM" as a time; an error next to it when unreadable."""
+    if not field.data:
+        return None
+    try:
+        return time.fromisoformat(field.data)
+    except ValueError:
+        raise FieldError("Write the time as HH:MM, e.g. 09:00.") from None
+
+
+class OfficeForm(Form, Translatable):
+    """An office's zone, working hours and duty phone: the mission file's [[offices]]."""
+
+    # Only for a new office: contacts name their office by it, so it is fixed once made.
+    name = StringField("Name", [Optional(), sized(100)], filters=[strip])
+    timezone = SelectField(
+        "Time zone",
+        choices=options(zone_options(), "None"),
+        validate_choice=False,
+        validators=[AnyOf(["", *ZONES], message="Choose a time zone from the list.")],
+    )
+    days = CheckboxesField("Working days", choices=options(WEEKDAYS), validate_choice=False)
+    opens_at = StringField("Opens at (local time)", filters=[strip], render_kw={"type": "time"})
+    closes_at = StringField("Closes at (local time)", filters=[strip], render_kw={"type": "time"})
+    duty_phone = StringField("Duty phone (out of hours)", [Optional(), sized(40)], filters=[strip])
+
+    def __init__(self, *args: Any, office: Office | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.duty_e164: str | None = None
+
+    @classmethod
+    def for_office(cls, office: Office) -> OfficeForm:
+        """The form filled with a stored office."""
+        form = cls(formdata=None, office=office)
+        form.timezone.data = office.timezone or ""
+        form.days.data = [str(day) for day in office.days]
+        form.opens_at.data = f"{office.opens_at:%H:%M}" if office.opens_at else ""
+        form.closes_at.data = f"{office.closes_at:%H:%M}" if office.closes_at else ""
+        form.duty_phone.data = phones.display(office.duty_phone) if office.duty_phone else ""
+        form.fill_translations(office.translations)
+        return form
+
+    def validate_name(self, field: StringField) -> None:
+        if self.office is not None:
+            return
+        if not field.data:
+            raise FieldError("Name the office, e.g. Astana.")
+        if db.session.scalar(select(Office.id).where(Office.name == field.data)):
+            raise FieldError(f"There is an office called {field.data} already.")
+
+    def validate_days(self, field: CheckboxesField) -> None:
+        if any(day not in dict(WEEKDAYS) for day in field.data or []):
+            raise FieldError("Choose days from the list.")
+
+    def validate_opens_at(self, field: StringField) -> None:
+        clock_time(field)
+
+    def validate_closes_at(self, field: StringField) -> None:
+        closes = clock_time(field)
+        try:
+            opens = clock_time(self.opens_at)
+        except FieldError:
+            return  # reported next to the opening time
+        hours_given = [bool(self.days.data), opens is not None, closes is not None]
+        if any(hours_given) and not all([*hours_given, bool(self.timezone.data)]):
+            raise FieldError(
+                "Working hours need a time zone, the days and both times; or leave them all empty."
+            )
+        if opens and closes and closes <= opens:
+            raise FieldError("The office must close after it opens, on the same day.")
+
+    def validate_duty_phone(self, field: StringField) -> None:
+        if not field.data:
+            return
+        try:
+            self.duty_e164 = phones.normalise(field.data)
+        except phones.InvalidPhoneNumber as error:
+            raise FieldError(str(error)) from None
+
+    def values(self) -> OfficeValues:
+        """The validated fields, for the service."""
+        return OfficeValues(
+            timezone=self.timezone.data or None,
+            days=sorted(int(day) for day in self.days.data or []),
+            opens_at=clock_time(self.opens_at),
+            closes_at=clock_time(self.closes_at),
+            duty_phone=self.duty_e164,
+            translations=self.translated(self.office.translations if self.office else {}),
+        )
+
+
+add_translations(ContactForm, {"name": TextField("Name", 200), "unit": TextField("Unit", 200)})
+add_translations(OfficeForm, {"name": TextField("Name", 100)})
